@@ -1,0 +1,3 @@
+from curnn.cli import main
+
+raise SystemExit(main())

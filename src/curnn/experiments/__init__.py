@@ -1,0 +1,42 @@
+"""One module per experiment of the paper.
+
+Each module ``m`` provides
+
+- ``m.NAME``: its name, also the name of its table ``results/tables/<NAME>.parquet``;
+- ``m.kernel_names(params)``: the kernels it needs;
+- ``m.plan(params, kernel_specs) -> DataFrame``: one row per run with a stable
+  ``run_id`` derived from the run's parameters;
+- ``m.simulate(runs, kernels, params) -> dict of arrays``: the raw output of a shard;
+- ``m.measure(raw, runs, params) -> DataFrame``: one row per run of metrics;
+- ``m.aggregate(rows, runs, params) -> (table, fits)``: the experiment's table, one
+  row per run in plan order with theory columns, and its table of fitted laws.
+
+``params`` is the experiment's section of the config.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pandas as pd
+
+from curnn.experiments import fixed_points
+
+EXPERIMENTS: dict[str, ModuleType] = {m.NAME: m for m in (fixed_points,)}
+
+
+def get(name: str) -> ModuleType:
+    try:
+        return EXPERIMENTS[name]
+    except KeyError:
+        raise KeyError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}") from None
+
+
+def shard_of(runs: pd.DataFrame, shard: int, shards: int) -> pd.DataFrame:
+    """Runs ``shard, shard + shards, ...`` of the plan.
+
+    Interleaving spreads slow and fast runs (small and large inputs) over the shards.
+    """
+    if not 0 <= shard < shards:
+        raise ValueError(f"shard {shard} is not in 0..{shards - 1}")
+    return runs.iloc[shard::shards].reset_index(drop=True)

@@ -1,0 +1,21 @@
+"""One module per figure of the paper.
+
+Each module has ``NAME`` (the file stem under ``results/figures/``), ``TABLES`` (the
+tables it reads, as keys ``results/tables/<key>.parquet``) and
+``plot(tables) -> Figure``.  A figure never recomputes a measurement: it reads tables.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from curnn.figures import fig3_fixed_point, fig4_power_laws
+
+FIGURES: dict[str, ModuleType] = {"fig3": fig3_fixed_point, "fig4": fig4_power_laws}
+
+
+def get(figure: str) -> ModuleType:
+    try:
+        return FIGURES[figure]
+    except KeyError:
+        raise KeyError(f"unknown figure {figure!r}; known: {sorted(FIGURES)}") from None

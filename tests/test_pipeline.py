@@ -1,0 +1,83 @@
+"""End to end: the Snakemake workflow on the tiny config, in temporary directories."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+
+pytestmark = pytest.mark.e2e
+
+TABLES = ["tables/fixed_points.parquet", "tables/fits.parquet",
+          "tables/fits/fixed_points.parquet"]
+FIGURES = [f"figures/{name}.{ext}" for name in ("fig3_fixed_point", "fig4_power_laws")
+           for ext in ("pdf", "png")]
+
+
+def snakemake(repo, workdir, *args, configfiles=()):
+    configs = [str(repo / "config" / "tiny.yaml"), *map(str, configfiles)]
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(repo / "Snakefile"),
+           "--directory", str(workdir), "--configfile", *configs, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def built(repo, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("sharded")
+    result = snakemake(repo, workdir, "-j2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir / "results"
+
+
+def test_pipeline_builds_every_table_and_figure(built):
+    for path in TABLES + FIGURES:
+        assert (built / path).stat().st_size > 0, path
+    assert len(list((built / "runs" / "fixed_points").glob("shard-*-of-2.parquet"))) == 2
+
+
+def test_fixed_point_table_holds_the_planned_runs(built, repo):
+    table = pd.read_parquet(built / "tables" / "fixed_points.parquet")
+    # tiny grid 1e-4 .. 1e-1 (one per decade) plus the caption's 0.001 (already in) and 0.11
+    assert sorted(table["input"].round(12)) == [1e-4, 1e-3, 1e-2, 0.1, 0.11]
+    for column in ("input", "x_star", "tau_radial", "tau_tangential", "x_star_theory",
+                   "tau_radial_theory", "tau_tangential_theory", "dtype", "iterations",
+                   "converged", "run_id"):
+        assert column in table.columns, column
+    assert table["converged"].all()
+    assert (table["tau_radial_rel_dev"].abs() < 1e-4).all()
+
+
+def test_fits_table_has_one_row_per_power_law(built):
+    fits = pd.read_parquet(built / "tables" / "fits.parquet")
+    assert sorted(fits["quantity"]) == ["tau_radial", "tau_tangential", "x_star"]
+    for column in ("exponent", "exponent_stderr", "prefactor", "x_min", "x_max",
+                   "exponent_theory_range", "exponent_asymptotic"):
+        assert fits[column].notna().all(), column
+
+
+def test_outputs_do_not_depend_on_shards_or_jobs(built, repo, tmp_path):
+    one_shard = tmp_path / "one_shard.yaml"
+    one_shard.write_text(yaml.safe_dump({"experiments": {"fixed_points": {"shards": 1}}}))
+    result = snakemake(repo, tmp_path, "-j1", configfiles=[one_shard])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "results/runs/fixed_points/shard-0-of-1.parquet").exists()
+    for path in TABLES + FIGURES:
+        assert (tmp_path / "results" / path).read_bytes() == (built / path).read_bytes(), path
+
+
+def test_one_figure_builds_only_what_it_needs(repo, tmp_path):
+    result = snakemake(repo, tmp_path, "-j2", "fig3")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "results/figures/fig3_fixed_point.pdf").exists()
+    assert not (tmp_path / "results/figures/fig4_power_laws.pdf").exists()
+    assert not (tmp_path / "results/tables/fits.parquet").exists()
+
+
+def test_invalid_config_fails_before_any_job(repo, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"experiments": {"fixed_points": {"shards": -2}}}))
+    result = snakemake(repo, tmp_path, "-j1", configfiles=[bad])
+    assert result.returncode != 0
+    assert "experiments.fixed_points.shards" in result.stderr + result.stdout
+    assert not (tmp_path / "results").exists()

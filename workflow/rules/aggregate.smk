@@ -1,0 +1,24 @@
+# Stage 4: one table per experiment (theory columns beside the measured ones) and its
+# fitted laws; then every fit in one table.
+
+
+rule aggregate:
+    input:
+        lambda w: shard_files(w.experiment, "parquet"),
+    output:
+        table="results/tables/{experiment}.parquet",
+        fits="results/tables/fits/{experiment}.parquet",
+    params:
+        spec=lambda w: experiment_spec(w.experiment),
+    shell:
+        "{CURNN} aggregate --experiment {wildcards.experiment} --spec {params.spec:q}"
+        " --rows {input:q} --table {output.table:q} --fits {output.fits:q}"
+
+
+rule collect_fits:
+    input:
+        [table_file(f"fits/{e}") for e in EXPERIMENTS],
+    output:
+        "results/tables/fits.parquet",
+    shell:
+        "{CURNN} collect-fits --inputs {input:q} --out {output:q}"

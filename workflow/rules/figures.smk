@@ -1,0 +1,26 @@
+# Stage 5: one rule renders any figure from its tables; one target per figure.
+
+
+rule figure:
+    input:
+        unpack(lambda w: figure_tables(FIGURE_BY_NAME[w.name])),
+    output:
+        pdf="results/figures/{name}.pdf",
+        png="results/figures/{name}.png",
+    params:
+        figure=lambda w: FIGURE_BY_NAME[w.name],
+        tables=figure_table_args,
+        dpi=config["figures"]["dpi"],
+    shell:
+        "{CURNN} figure --figure {params.figure} --tables {params.tables}"
+        " --dpi {params.dpi} --pdf {output.pdf:q} --png {output.png:q}"
+
+
+rule fig3:
+    input:
+        figure_files("fig3"),
+
+
+rule fig4:
+    input:
+        figure_files("fig4"),
