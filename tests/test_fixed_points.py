@@ -20,7 +20,7 @@ def run_experiment(config, shards=1):
     for shard in range(shards):
         part = experiments.shard_of(runs, shard, shards)
         rows.append(fp.measure(fp.simulate(part, kernels, params), runs, params))
-    return fp.aggregate(pd.concat(rows, ignore_index=True), runs, params)
+    return fp.aggregate(pd.concat(rows, ignore_index=True), runs, params, kernels)
 
 
 @pytest.fixture(scope="module")

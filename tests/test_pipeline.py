@@ -10,8 +10,10 @@ import yaml
 pytestmark = pytest.mark.e2e
 
 TABLES = ["tables/fixed_points.parquet", "tables/fits.parquet",
-          "tables/fits/fixed_points.parquet"]
-FIGURES = [f"figures/{name}.{ext}" for name in ("fig3_fixed_point", "fig4_power_laws")
+          "tables/fits/fixed_points.parquet", "tables/resonance.parquet",
+          "tables/fits/resonance.parquet"]
+FIGURES = [f"figures/{name}.{ext}"
+           for name in ("fig3_fixed_point", "fig4_power_laws", "fig5_resonances")
            for ext in ("pdf", "png")]
 
 
@@ -50,10 +52,26 @@ def test_fixed_point_table_holds_the_planned_runs(built, repo):
 
 def test_fits_table_has_one_row_per_power_law(built):
     fits = pd.read_parquet(built / "tables" / "fits.parquet")
-    assert sorted(fits["quantity"]) == ["tau_radial", "tau_tangential", "x_star"]
+    fixed = fits[fits["experiment"] == "fixed_points"]
+    assert sorted(fixed["quantity"]) == ["tau_radial", "tau_tangential", "x_star"]
+    resonance = fits[fits["experiment"] == "resonance"]
+    assert {"peak", "off_resonance", "half_width"} <= set(resonance["quantity"])
     for column in ("exponent", "exponent_stderr", "prefactor", "x_min", "x_max",
                    "exponent_theory_range", "exponent_asymptotic"):
         assert fits[column].notna().all(), column
+
+
+def test_resonance_table_holds_every_planned_run(built):
+    table = pd.read_parquet(built / "tables" / "resonance.parquet")
+    # tiny: spectrum 2 x 16, detail 2 x 5, plane laws 3 x (0, 5 offsets, far), site laws 2 x (0, 3, far)
+    assert table.groupby("sweep").size().to_dict() == {
+        "spectrum": 32, "detail": 10, "plane_laws": 21, "site_laws": 10}
+    for column in ("kernel", "N", "drive", "amplitude", "omega", "nearest_theta",
+                   "response_site", "response_mode", "response_site_theory",
+                   "response_mode_theory", "iterations", "rel_change", "converged"):
+        assert column in table.columns, column
+    plane = table[(table["drive"] == "plane") & table["converged"]]
+    assert len(plane) > 0 and (plane["response_mode_rel_dev"].abs() < 1e-5).all()
 
 
 def test_outputs_do_not_depend_on_shards_or_jobs(built, repo, tmp_path):
@@ -71,6 +89,7 @@ def test_one_figure_builds_only_what_it_needs(repo, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "results/figures/fig3_fixed_point.pdf").exists()
     assert not (tmp_path / "results/figures/fig4_power_laws.pdf").exists()
+    assert not (tmp_path / "results/tables/resonance.parquet").exists()
     assert not (tmp_path / "results/tables/fits.parquet").exists()
 
 

@@ -5,7 +5,7 @@ Parameters arrive as one JSON ``--spec`` (the experiment's config section and th
 specs of the kernels it uses), so Snakemake re-runs a job exactly when they change.
 
 Stages: ``check-config``, ``kernel``, ``simulate``, ``measure``, ``aggregate``,
-``collect-fits``, ``figure``.
+``collect-fits``, ``figure``; and ``benchmark`` (not part of the workflow).
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def cmd_aggregate(args: argparse.Namespace) -> None:
     module = experiments.get(args.experiment)
     params, kernel_specs = _spec(args.spec)
     rows = pd.concat([read_table(p) for p in args.rows], ignore_index=True)
-    table, fits = module.aggregate(rows, module.plan(params, kernel_specs), params)
+    kernels = {k.name: k for k in map(load_kernel, args.kernels)}
+    table, fits = module.aggregate(rows, module.plan(params, kernel_specs), params, kernels)
     write_table(table, args.table)
     write_table(fits, args.fits)
 
@@ -78,6 +79,12 @@ def cmd_figure(args: argparse.Namespace) -> None:
     style.apply_style()
     fig = module.plot({key: read_table(given[key]) for key in module.TABLES})
     style.save_figure(fig, args.pdf, args.png, args.dpi)
+
+
+def cmd_benchmark(args: argparse.Namespace) -> None:
+    from curnn.benchmark import run_benchmark
+
+    run_benchmark(args.N, tuple(args.batches), tuple(args.dtypes))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--spec", required=True,
                        help='JSON {"params": experiment config, "kernel_specs": {...}}')
         p.set_defaults(func=func)
-        if name == "simulate":
+        if name != "measure":
             p.add_argument("--kernels", nargs="+", required=True, type=Path)
+        if name == "simulate":
             p.add_argument("--shard", type=int, required=True)
             p.add_argument("--shards", type=int, required=True)
             p.add_argument("--out", required=True, type=Path)
@@ -128,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", required=True, type=Path)
     p.add_argument("--png", required=True, type=Path)
     p.set_defaults(func=cmd_figure)
+    p = sub.add_parser("benchmark", help="site-updates per second vs the FFT floor")
+    p.add_argument("--N", type=int, default=1024)
+    p.add_argument("--batches", type=int, nargs="+", default=[1, 16, 64, 256])
+    p.add_argument("--dtypes", nargs="+", default=["complex64", "complex128"])
+    p.set_defaults(func=cmd_benchmark)
     return parser
 
 

@@ -69,6 +69,19 @@ def _semantic_problems(config: dict[str, Any]) -> list[str]:
         if fit_range and fit_range[0] >= fit_range[1]:
             problems.append(f"config key '{prefix}.fit_range': the first value must be "
                             "below the second")
+    resonance = config["experiments"].get("resonance", {})
+    for sweep_name, sweep in resonance.get("sweeps", {}).items():
+        prefix = f"experiments.resonance.sweeps.{sweep_name}.kernel"
+        if sweep["kernel"] not in kernels:
+            problems.append(f"config key '{prefix}': {sweep['kernel']!r} is not one of the "
+                            f"kernels {sorted(kernels)}")
+        elif len(kernels[sweep["kernel"]]["shape"]) != 1:
+            problems.append(f"config key '{prefix}': the resonance experiment needs a ring "
+                            "kernel (shape [N])")
+    for name, range_ in resonance.get("fit_ranges", {}).items():
+        if range_[0] >= range_[1]:
+            problems.append(f"config key 'experiments.resonance.fit_ranges.{name}': the "
+                            "first value must be below the second")
     for name, spec in kernels.items():
         if spec["type"] == "first_neighbour" and len(spec["shape"]) != 2 and \
                 ("d" in spec or "e" in spec):

@@ -14,10 +14,12 @@ Python.  All quantities are dimensionless; time is counted in iterations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import scipy.fft as sfft
+
+from curnn.measure import hann_weights
 
 Drive = np.ndarray | Callable[[int], np.ndarray] | None
 
@@ -30,13 +32,24 @@ def phi(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Phase-preserving sigmoid ``phi(z) = z / sqrt(1 + |z|^2)``, elementwise.
 
     ``|phi(z)| < 1`` and ``arg phi(z) = arg z``.  With ``out=z`` it works in place.
+    The real and imaginary parts are scaled separately by ``1/sqrt(1 + |z|^2)``: about
+    twice as fast as a complex division (see ``python -m curnn benchmark``).
     """
     z = np.asarray(z)
-    modulus_sq = np.asarray(np.square(z.real))  # 0-d input gives a scalar: keep an array
-    modulus_sq += np.square(z.imag)
-    modulus_sq += 1.0
-    np.sqrt(modulus_sq, out=modulus_sq)
-    return np.divide(z, modulus_sq, out=out)
+    if z.dtype.kind != "c" or z.ndim == 0:
+        return np.divide(z, np.sqrt(1.0 + (z * np.conj(z)).real), out=out)
+    if out is None:
+        out = z.copy()
+    elif out is not z:
+        out[...] = z
+    scale = out.real * out.real
+    scale += out.imag * out.imag
+    scale += 1.0
+    np.sqrt(scale, out=scale)
+    np.reciprocal(scale, out=scale)
+    out.real *= scale
+    out.imag *= scale
+    return out
 
 
 def radial_gain(y: np.ndarray | float) -> np.ndarray:
@@ -223,3 +236,126 @@ def trace_decay(stepper: Stepper, z0: np.ndarray, drive: np.ndarray | None,
         keep = np.abs(values) >= decay_factor * first[active]
         active, z = active[keep], z_next[keep]
     return [buffer[: lengths[j], j].copy() for j in range(batch)]
+
+
+@dataclass
+class LockIn:
+    """Outcome of :func:`lock_in`, one entry per run."""
+
+    site: np.ndarray         # complex lock-in amplitude of Z at site 0
+    mode: np.ndarray         # complex lock-in amplitude of the observed mode
+    iterations: np.ndarray   # steps taken (the end of the last window)
+    converged: np.ndarray
+    rel_change: np.ndarray   # relative change of the lock-in between the last two windows
+    rel_error: np.ndarray    # geometric extrapolation of the remaining relative error
+    state: np.ndarray        # final state Z_n, n = iterations
+
+
+#: lock_in stops when change and extrapolated error are below tol / LOCK_IN_SAFETY
+LOCK_IN_SAFETY = 2.0
+
+
+def lock_in_windows(block: int) -> Iterator[int]:
+    """Window lengths ``L, L, 2L, 2L, 4L, 4L, ...``: pairs of equal windows, doubling.
+
+    Longer windows reject undamped free oscillations at other frequencies better
+    (Hann leakage ``~ (d L)^-3``), while runs that settle fast stop after ``2L`` steps.
+    """
+    m = 0
+    while True:
+        yield block * 2 ** (m // 2)
+        m += 1
+
+
+def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
+            mode: np.ndarray, pattern: str, *, block: int, tol: float, max_iter: int,
+            labels: Sequence[str] | None = None) -> LockIn:
+    """Drive each run with one oscillation and lock in on its steady response.
+
+    Run ``j`` gets ``I_n = A_j exp(i omega_j n) p_j`` with ``p_j`` the plane wave
+    ``e_{k_j}`` (``pattern="plane"``, ``k_j = mode[j]``) or the unit vector of site 0
+    (``pattern="site"``), starting from ``Z = 0`` on a ring.  Over consecutive windows
+    (:func:`lock_in_windows`) the Hann-weighted lock-in
+    ``a = sum w_n X_n e^{-i omega n} / sum w_n`` is taken of ``X = Z(site 0)`` and of
+    ``X = `` the amplitude of mode ``k_j`` (``FFT(Z)_k / N``).  A run stops when the
+    relative change ``c`` between windows is below ``tol / LOCK_IN_SAFETY`` and so is its
+    geometric extrapolation ``c rho / (1 - rho)`` (``rho``: the larger of the last two
+    ratios of successive changes), or at
+    ``max_iter``; it then leaves the batch.  Windows are the same for every run, so a
+    run's result does not depend on its batch.
+    """
+    if len(stepper.lattice) != 1:
+        raise ValueError("lock_in drives a ring (one lattice axis)")
+    if pattern not in ("plane", "site"):
+        raise ValueError(f"pattern must be 'plane' or 'site', got {pattern!r}")
+    n_sites = stepper.lattice[0]
+    batch = len(omega)
+    labels = list(labels) if labels is not None else [str(i) for i in range(batch)]
+    amplitude = np.broadcast_to(np.asarray(amplitude, float), (batch,)).copy()
+    omega = np.asarray(omega, float)
+    mode = np.asarray(mode, np.int64)
+    out = LockIn(np.full(batch, np.nan, dtype=complex), np.full(batch, np.nan, dtype=complex),
+                 np.zeros(batch, np.int64), np.zeros(batch, bool),
+                 np.full(batch, np.nan), np.full(batch, np.nan),
+                 np.zeros((batch, n_sites), stepper.dtype))
+    eps = np.finfo(stepper.dtype).eps
+    active = np.arange(batch)
+    z = stepper.zeros(batch)
+    previous = np.full((batch, 2), np.nan, dtype=complex)
+    previous_change = np.full((batch, 2), np.nan)   # changes one and two windows back
+    sites = np.arange(n_sites)
+    n = 0
+    for length in lock_in_windows(block):
+        if not active.size:
+            break
+        weights = hann_weights(length)
+        rows = np.arange(active.size)
+        k = mode[active]
+        a = amplitude[active]
+        w = omega[active]
+        waves = (np.exp(2j * np.pi * np.outer(k, sites) / n_sites).astype(stepper.dtype)
+                 if pattern == "plane" else None)
+        sums = np.zeros((active.size, 2), dtype=complex)
+        for j in range(length):
+            demodulate = np.exp(-1j * np.mod(w * (n + j), 2 * np.pi))
+            zk = sfft.fft(z, axis=-1, workers=stepper.workers)
+            sums[:, 0] += weights[j] * demodulate * z[:, 0]
+            sums[:, 1] += weights[j] * demodulate * zk[rows, k]
+            zk *= stepper.multipliers
+            y = sfft.ifft(zk, axis=-1, workers=stepper.workers, overwrite_x=True)
+            forcing = (a * np.conj(demodulate)).astype(stepper.dtype)
+            if pattern == "site":
+                y[:, 0] += forcing
+            else:
+                y += forcing[:, None] * waves
+            z = phi(y, out=y)
+        n += length
+        current = sums / weights.sum()
+        current[:, 1] /= n_sites
+        check_finite(current, [labels[i] for i in active], what="lock-in amplitude")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = (np.abs(current - previous[active]) / np.abs(current)).max(axis=1)
+            back = previous_change[active]
+            # the slower of the last two contractions: one lucky ratio must not stop a run
+            rho = np.maximum(change / back[:, 0], back[:, 0] / back[:, 1])
+            rho = np.where(np.isnan(rho), np.inf, rho)
+            remaining = np.where(rho < 1.0, change * rho / (1.0 - rho), np.inf)
+        at_floor = change <= 16 * eps
+        # transients are not exactly geometric: a safety factor, checked against the
+        # Newton-solved steady states of the resonance experiment
+        # two successive changes small: one of them spans a doubling of the window, which
+        # exposes leakage of free oscillations that equal windows can see alike
+        recent = np.maximum(change, back[:, 0])
+        done = ((recent < tol / LOCK_IN_SAFETY) & (remaining < tol / LOCK_IN_SAFETY)) | at_floor
+        stop = done | (n >= max_iter)
+        idx = active[stop]
+        out.site[idx], out.mode[idx] = current[stop, 0], current[stop, 1]
+        out.iterations[idx] = n
+        out.converged[idx] = done[stop]
+        out.rel_change[idx] = change[stop]
+        out.rel_error[idx] = np.where(at_floor, change, remaining)[stop]
+        out.state[idx] = z[stop]
+        previous[active] = current
+        previous_change[active] = np.stack([change, back[:, 0]], axis=1)
+        active, z = active[~stop], z[~stop]
+    return out

@@ -4,7 +4,8 @@
 
 rule aggregate:
     input:
-        lambda w: shard_files(w.experiment, "parquet"),
+        rows=lambda w: shard_files(w.experiment, "parquet"),
+        kernels=lambda w: kernel_files(w.experiment),
     output:
         table="results/tables/{experiment}.parquet",
         fits="results/tables/fits/{experiment}.parquet",
@@ -12,7 +13,7 @@ rule aggregate:
         spec=lambda w: experiment_spec(w.experiment),
     shell:
         "{CURNN} aggregate --experiment {wildcards.experiment} --spec {params.spec:q}"
-        " --rows {input:q} --table {output.table:q} --fits {output.fits:q}"
+        " --rows {input.rows:q} --kernels {input.kernels:q} --table {output.table:q} --fits {output.fits:q}"
 
 
 rule collect_fits:

@@ -24,3 +24,8 @@ rule fig3:
 rule fig4:
     input:
         figure_files("fig4"),
+
+
+rule fig5:
+    input:
+        figure_files("fig5"),

@@ -8,7 +8,7 @@ Each module ``m`` provides
   ``run_id`` derived from the run's parameters;
 - ``m.simulate(runs, kernels, params) -> dict of arrays``: the raw output of a shard;
 - ``m.measure(raw, runs, params) -> DataFrame``: one row per run of metrics;
-- ``m.aggregate(rows, runs, params) -> (table, fits)``: the experiment's table, one
+- ``m.aggregate(rows, runs, params, kernels) -> (table, fits)``: the experiment's table, one
   row per run in plan order with theory columns, and its table of fitted laws.
 
 ``params`` is the experiment's section of the config.
@@ -20,9 +20,9 @@ from types import ModuleType
 
 import pandas as pd
 
-from curnn.experiments import fixed_points
+from curnn.experiments import fixed_points, resonance
 
-EXPERIMENTS: dict[str, ModuleType] = {m.NAME: m for m in (fixed_points,)}
+EXPERIMENTS: dict[str, ModuleType] = {m.NAME: m for m in (fixed_points, resonance)}
 
 
 def get(name: str) -> ModuleType:

@@ -195,8 +195,8 @@ def kernel_names(params: dict[str, Any]) -> list[str]:
     return [params["kernel"]]
 
 
-def aggregate(rows: pd.DataFrame, runs: pd.DataFrame,
-              params: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def aggregate(rows: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any],
+              kernels: dict[str, Kernel]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The experiment's table (one row per run, in plan order) and its power-law fits."""
     order = {rid: i for i, rid in enumerate(runs["run_id"])}
     rows = rows.assign(_order=rows["run_id"].map(order))

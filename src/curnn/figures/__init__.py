@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from curnn.figures import fig3_fixed_point, fig4_power_laws
+from curnn.figures import fig3_fixed_point, fig4_power_laws, fig5_resonances
 
-FIGURES: dict[str, ModuleType] = {"fig3": fig3_fixed_point, "fig4": fig4_power_laws}
+FIGURES: dict[str, ModuleType] = {
+    "fig3": fig3_fixed_point, "fig4": fig4_power_laws, "fig5": fig5_resonances}
 
 
 def get(figure: str) -> ModuleType:

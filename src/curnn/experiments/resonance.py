@@ -1,0 +1,318 @@
+"""Fig. 5: resonances driven by a single oscillation ``A exp(i omega n)``.
+
+Sweeps (config ``experiments.resonance.sweeps``), each a grid of runs:
+
+- ``spectrum``: a uniform grid of ``n_freq`` frequencies on ``[0, 2 pi)`` (Fig. 5 top);
+  the observed mode of each run is the one whose eigenphase is nearest ``omega``;
+- ``detail``: a linear grid of frequencies ``theta_k + d``, ``|d| <= half_span``, around
+  the eigenvalues nearest ``near_omega`` (Fig. 5 bottom, the widening);
+- ``laws``: detunings ``0``, a log grid of ``d > 0`` and one far detuning around the
+  eigenvalue nearest ``near_omega``, for the fitted laws of peak, off-resonance
+  response and half-width.
+
+``drive`` is ``site`` (site 0 of the ring: every mode receives ``A/N``, the paper's
+network case) or ``plane`` (the plane wave of the observed mode: the exact case).  Each
+run starts from rest and stops when its lock-in amplitude has converged
+(:func:`curnn.model.lock_in`).  Every ``validate_every``-th run is checked against the
+steady state found directly by a Newton-Krylov solve of the rotating-frame fixed point
+``W = exp(-i omega) phi(U ⊛ W + A p)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from curnn import theory
+from curnn.io import run_id
+from curnn.kernels import Kernel
+from curnn.measure import fit_power_law
+from curnn.model import Stepper, lock_in, phi
+
+NAME = "resonance"
+RUN_KEYS = ("drive", "dtype", "tol", "block", "max_iter")
+
+
+def kernel_names(params: dict[str, Any]) -> list[str]:
+    return sorted({sweep["kernel"] for sweep in params["sweeps"].values()})
+
+
+def circular_offset(omega: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """``omega - theta`` wrapped to ``[-pi, pi)``."""
+    return np.mod(np.asarray(omega) - np.asarray(theta) + np.pi, 2 * np.pi) - np.pi
+
+
+def nearest_mode(omega: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Index of the eigenphase nearest each frequency (circular distance)."""
+    distance = np.abs(circular_offset(np.asarray(omega)[:, None], theta[None, :]))
+    return distance.argmin(axis=1)
+
+
+def sweep_frequencies(sweep: dict[str, Any], theta: np.ndarray
+                      ) -> list[tuple[float, int, float]]:
+    """``(omega, observed mode, detuning)`` of every frequency of a sweep."""
+    kind = sweep["kind"]
+    if kind == "spectrum":
+        omega = 2 * np.pi * np.arange(sweep["n_freq"]) / sweep["n_freq"]
+        modes = nearest_mode(omega, theta)
+        return [(float(w), int(k), float(circular_offset(w, theta[k])))
+                for w, k in zip(omega, modes)]
+    modes = nearest_mode(np.asarray(sweep["near_omega"], float), theta)
+    if kind == "detail":
+        offsets = np.linspace(-sweep["half_span"], sweep["half_span"], sweep["n_points"])
+    elif kind == "laws":
+        grid = sweep["offsets"]
+        count = int(round((grid["log10_max"] - grid["log10_min"]) * grid["per_decade"])) + 1
+        logs = 10.0 ** (grid["log10_min"] + np.arange(count) / grid["per_decade"])
+        offsets = np.concatenate([[0.0], logs, [sweep["far_offset"]]])
+    else:
+        raise ValueError(f"unknown sweep kind {kind!r}")
+    return [(float(theta[k] + d), int(k), float(d)) for k in modes for d in offsets]
+
+
+def plan(params: dict[str, Any], kernel_specs: dict[str, dict[str, Any]],
+         kernels: dict[str, Kernel] | None = None) -> pd.DataFrame:
+    """One row per (sweep, amplitude, frequency); needs the kernels' eigenphases."""
+    if kernels is None:
+        from curnn.kernels import build_kernel
+        kernels = {name: build_kernel(name, kernel_specs[name]) for name in kernel_names(params)}
+    rows = []
+    for sweep_name, sweep in params["sweeps"].items():
+        kernel = kernels[sweep["kernel"]]
+        theta = kernel.theta.ravel()
+        for log_a in sweep["amplitudes_log10"]:
+            amplitude = float(10.0 ** log_a)
+            for omega, mode, detuning in sweep_frequencies(sweep, theta):
+                row = {"sweep": sweep_name, "kind": sweep["kind"], "kernel": sweep["kernel"],
+                       "N": int(theta.size), "drive": sweep["drive"],
+                       "amplitude": amplitude, "omega": omega, "mode": mode,
+                       "nearest_theta": float(theta[mode]), "detuning": detuning,
+                       **{k: sweep[k] for k in RUN_KEYS if k != "drive"}}
+                identity = {**row, "experiment": NAME,
+                            "kernel_spec": kernel_specs[sweep["kernel"]]}
+                rows.append({"run_id": run_id(identity), **row})
+    runs = pd.DataFrame(rows)
+    runs["validate"] = np.arange(len(runs)) % params["validate_every"] == 0
+    return runs
+
+
+def rotating_frame_steady_state(kernel: Kernel, amplitude: float, omega: float,
+                                pattern: np.ndarray, guess: np.ndarray, *,
+                                f_tol: float = 1e-13, max_steps: int = 40
+                                ) -> tuple[np.ndarray, float]:
+    """Solve ``W = exp(-i omega) phi(U ⊛ W + A p)`` by Newton's method (complex128).
+
+    ``Z_n = W exp(i omega n)`` is then the steady state of the driven network.  The
+    Jacobian is formed densely in the real ``2N`` representation (``phi`` is not
+    holomorphic): near criticality it is nearly singular (eigenvalues ``~ 1/tau``), and
+    Krylov solvers (``scipy.optimize.newton_krylov``, tried first) stalled there at
+    residuals of 1e-6.  Returns ``W`` and the residual's max-norm.
+    """
+    lam = kernel.multipliers.astype(complex)
+    n_sites = lam.size
+    rotation = np.exp(-1j * omega)
+    u = np.fft.ifft(lam[:, None] * np.fft.fft(np.eye(n_sites), axis=0), axis=0)
+    u_real = np.block([[u.real, -u.imag], [u.imag, u.real]])
+    w = guess.astype(complex)
+    residual = np.inf
+    for _ in range(max_steps):
+        y = u @ w + amplitude * pattern
+        f = rotation * phi(y) - w
+        residual = float(np.abs(f).max())
+        if residual < f_tol:
+            break
+        q = 1.0 + np.abs(y) ** 2
+        # derivatives of phi(y) = y q^(-1/2) along Re y and Im y
+        d_re = rotation * (q ** -0.5 - y * y.real * q ** -1.5)
+        d_im = rotation * (1j * q ** -0.5 - y * y.imag * q ** -1.5)
+        # rows: d(Re g), d(Im g); columns: d(Re w), d(Im w); y = U w + A p
+        jacobian = (np.concatenate([d_re.real, d_re.imag])[:, None]
+                    * np.concatenate([u_real[:n_sites], u_real[:n_sites]]))
+        jacobian += (np.concatenate([d_im.real, d_im.imag])[:, None]
+                     * np.concatenate([u_real[n_sites:], u_real[n_sites:]]))
+        jacobian -= np.eye(2 * n_sites)
+        step = np.linalg.solve(jacobian, -np.concatenate([f.real, f.imag]))
+        w = w + step[:n_sites] + 1j * step[n_sites:]
+    return w, residual
+
+
+def drive_pattern(drive: str, mode: int, n_sites: int) -> np.ndarray:
+    if drive == "site":
+        pattern = np.zeros(n_sites, dtype=complex)
+        pattern[0] = 1.0
+        return pattern
+    return np.exp(2j * np.pi * mode * np.arange(n_sites) / n_sites)
+
+
+def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
+             params: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Lock in on every run of a shard; runs sharing kernel, drive and numerics batch."""
+    batches = runs.groupby(["kernel", *RUN_KEYS], sort=True).indices
+    size = len(runs)
+    out = {key: np.full(size, np.nan, dtype=complex) for key in
+           ("site", "mode", "nk_site", "nk_mode")}
+    out.update(iterations=np.zeros(size, np.int64), converged=np.zeros(size, bool),
+               rel_change=np.full(size, np.nan), rel_error=np.full(size, np.nan),
+               nk_residual=np.full(size, np.nan))
+    for (kernel_name, drive, dtype, tol, block, max_iter), index in batches.items():
+        part = runs.iloc[index]
+        kernel = kernels[kernel_name]
+        stepper = Stepper(kernel.multipliers, dtype)
+        result = lock_in(stepper, part["amplitude"].to_numpy(), part["omega"].to_numpy(),
+                         part["mode"].to_numpy(), drive, block=int(block), tol=float(tol),
+                         max_iter=int(max_iter), labels=list(part["run_id"]))
+        out["site"][index], out["mode"][index] = result.site, result.mode
+        out["iterations"][index] = result.iterations
+        out["converged"][index] = result.converged
+        out["rel_change"][index] = result.rel_change
+        out["rel_error"][index] = result.rel_error
+        for j, (i, run) in enumerate(zip(index, part.itertuples())):
+            if not run.validate:
+                continue
+            n_sites = kernel.multipliers.size
+            guess = result.state[j].astype(complex) * np.exp(-1j * run.omega * result.iterations[j])
+            w, res = rotating_frame_steady_state(kernel, run.amplitude, run.omega,
+                                                 drive_pattern(drive, run.mode, n_sites), guess)
+            # the lock-in of Z_n = W exp(i omega n) is W itself
+            out["nk_site"][i] = w[0]
+            out["nk_mode"][i] = np.fft.fft(w)[run.mode] / n_sites
+            out["nk_residual"][i] = res
+    out["run_id"] = runs["run_id"].to_numpy().astype(str)
+    return out
+
+
+def measure(raw: dict[str, np.ndarray], runs: pd.DataFrame,
+            params: dict[str, Any]) -> pd.DataFrame:
+    """One row per run: lock-in responses (modulus and phase), convergence, validation."""
+    runs = runs.set_index("run_id").loc[raw["run_id"]].reset_index()
+    rows = runs.assign(
+        response_site=np.abs(raw["site"]), response_site_phase=np.angle(raw["site"]),
+        response_mode=np.abs(raw["mode"]), response_mode_phase=np.angle(raw["mode"]),
+        iterations=raw["iterations"], converged=raw["converged"].astype(bool),
+        rel_change=raw["rel_change"], rel_error=raw["rel_error"],
+        validated_site=np.abs(raw["nk_site"]), validated_mode=np.abs(raw["nk_mode"]),
+        validation_residual=raw["nk_residual"],
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rows["validation_rel_dev"] = np.maximum(
+            np.abs(raw["site"] - raw["nk_site"]) / np.abs(raw["nk_site"]),
+            np.abs(raw["mode"] - raw["nk_mode"]) / np.abs(raw["nk_mode"]))
+    return rows
+
+
+def add_theory(table: pd.DataFrame, kernels: dict[str, Kernel]) -> pd.DataFrame:
+    """Theory beside each run.
+
+    ``response_mode_theory``: the exact single-mode solution for the observed mode, with
+    drive ``A`` (plane) or ``A/N`` (site: the mode's share).  ``response_site_theory``:
+    the same for plane drive; for site drive the sum of every mode's single-mode
+    solution with ``A/N`` (independent modes: accurate only at weak drive).
+    """
+    table = table.copy()
+    n_sites = table["N"].to_numpy(float)
+    share = np.where(table["drive"] == "site", table["amplitude"] / n_sites, table["amplitude"])
+    single = theory.resonance_amplitude(share, table["omega"], table["nearest_theta"])
+    table["response_mode_theory"] = np.abs(single)
+    table["response_mode_phase_theory"] = np.angle(single)
+    site_theory = single.copy()
+    for i in np.flatnonzero(table["drive"].to_numpy() == "site"):
+        theta = kernels[table["kernel"].iat[i]].theta.ravel()
+        site_theory[i], _ = theory.site_drive_prediction(table["amplitude"].iat[i],
+                                                         table["omega"].iat[i], theta)
+    table["response_site_theory"] = np.abs(site_theory)
+    table["response_site_phase_theory"] = np.angle(site_theory)
+    table["response_mode_rel_dev"] = table["response_mode"] / table["response_mode_theory"] - 1
+    table["response_site_rel_dev"] = table["response_site"] / table["response_site_theory"] - 1
+    return table
+
+
+def half_width(detuning: np.ndarray, response: np.ndarray,
+               converged: np.ndarray | None = None) -> float:
+    """Half-width at half power from a response sampled at detunings ``d >= 0``.
+
+    The first ``d`` where ``r^2`` falls below ``r(0)^2 / 2``, interpolated linearly in
+    ``(ln d, ln r^2)`` between the bracketing samples (in ``d`` next to ``d = 0``).
+    NaN if a sample up to the bracket did not converge, or the response never halves.
+    """
+    order = np.argsort(detuning)
+    d, power = np.asarray(detuning)[order], np.asarray(response)[order] ** 2
+    ok = np.ones(len(d), bool) if converged is None else np.asarray(converged)[order]
+    if d[0] != 0.0:
+        raise ValueError("the half-width needs the response at zero detuning")
+    target = power[0] / 2
+    below = np.flatnonzero(power < target)
+    if below.size == 0 or below[0] == 0 or not ok[:below[0] + 1].all():
+        return np.nan
+    j = below[0]
+    if d[j - 1] == 0.0:
+        return float(d[j - 1] + (d[j] - d[j - 1]) * (power[j - 1] - target)
+                     / (power[j - 1] - power[j]))
+    t = (np.log(power[j - 1]) - np.log(target)) / (np.log(power[j - 1]) - np.log(power[j]))
+    return float(np.exp(np.log(d[j - 1]) + t * (np.log(d[j]) - np.log(d[j - 1]))))
+
+
+def resonance_laws(table: pd.DataFrame) -> pd.DataFrame:
+    """Per (sweep, drive, amplitude): peak, off-resonance response, half-width.
+
+    Measured from the runs with ``d >= 0`` of each ``laws`` sweep's first resonance,
+    with the exact single-mode values beside them (``A/N`` for site drive).  A law's
+    point is NaN when a run it needs did not converge.
+    """
+    rows = []
+    laws = table[(table["kind"] == "laws") & (table["detuning"] >= 0)]
+    for (sweep, drive, amplitude, mode), group in laws.groupby(
+            ["sweep", "drive", "amplitude", "mode"], sort=True):
+        group = group.sort_values("detuning")
+        near, far = group.iloc[:-1], group.iloc[-1]
+        share = amplitude / group["N"].iat[0] if drive == "site" else amplitude
+        rows.append({
+            "sweep": sweep, "drive": drive, "amplitude": amplitude, "mode": mode,
+            "far_detuning": far["detuning"],
+            "peak": near["response_mode"].iat[0] if near["converged"].iat[0] else np.nan,
+            "peak_theory": near["response_mode_theory"].iat[0],
+            "off_resonance": far["response_mode"] if far["converged"] else np.nan,
+            "off_resonance_theory": far["response_mode_theory"],
+            "half_width": half_width(near["detuning"].to_numpy(),
+                                     near["response_mode"].to_numpy(),
+                                     near["converged"].to_numpy()),
+            "half_width_theory": theory.resonance_half_width(share),
+        })
+    return pd.DataFrame(rows)
+
+
+def fit_laws(laws: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
+    """Power laws of peak, off-resonance response and half-width against ``A``."""
+    rows = []
+    for (sweep, drive), group in laws.groupby(["sweep", "drive"], sort=True):
+        for range_name, fit_range in params["fit_ranges"].items():
+            inside = group[(group["amplitude"] >= fit_range[0] * (1 - 1e-9))
+                           & (group["amplitude"] <= fit_range[1] * (1 + 1e-9))]
+            for quantity in ("peak", "off_resonance", "half_width"):
+                ok = inside[np.isfinite(inside[quantity])]
+                if len(ok) < 2:
+                    continue
+                measured = fit_power_law(ok["amplitude"], ok[quantity])
+                exact = fit_power_law(ok["amplitude"], ok[f"{quantity}_theory"])
+                exponent, prefactor = theory.RESONANCE_POWER_LAWS[quantity]
+                rows.append({
+                    "experiment": NAME, "quantity": quantity, "variable": "amplitude",
+                    "sweep": sweep, "drive": drive, "range": range_name,
+                    **vars(measured),
+                    "exponent_theory_range": exact.exponent,
+                    "prefactor_theory_range": exact.prefactor,
+                    "exponent_asymptotic": exponent,
+                    "prefactor_asymptotic": np.nan if prefactor is None else prefactor,
+                })
+    return pd.DataFrame(rows)
+
+
+def aggregate(rows: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any],
+              kernels: dict[str, Kernel]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    order = {rid: i for i, rid in enumerate(runs["run_id"])}
+    if len(rows) != len(runs) or not rows["run_id"].isin(order).all():
+        raise ValueError("the shards do not hold exactly the planned runs")
+    table = rows.assign(_order=rows["run_id"].map(order)).sort_values("_order")
+    table = add_theory(table.drop(columns="_order").reset_index(drop=True), kernels)
+    return table, fit_laws(resonance_laws(table), params)
