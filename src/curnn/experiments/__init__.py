@@ -40,3 +40,16 @@ def shard_of(runs: pd.DataFrame, shard: int, shards: int) -> pd.DataFrame:
     if not 0 <= shard < shards:
         raise ValueError(f"shard {shard} is not in 0..{shards - 1}")
     return runs.iloc[shard::shards].reset_index(drop=True)
+
+
+def in_plan_order(rows: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """Measured rows of every shard, checked against the plan and sorted in its order.
+
+    The aggregated table is then the same whatever the number of shards.
+    """
+    order = {rid: i for i, rid in enumerate(runs["run_id"])}
+    if len(rows) != len(runs) or not rows["run_id"].isin(order).all() \
+            or not rows["run_id"].is_unique:
+        raise ValueError("the shards do not hold exactly the planned runs")
+    return (rows.assign(_order=rows["run_id"].map(order)).sort_values("_order")
+            .drop(columns="_order").reset_index(drop=True))

@@ -198,10 +198,7 @@ def kernel_names(params: dict[str, Any]) -> list[str]:
 def aggregate(rows: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any],
               kernels: dict[str, Kernel]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The experiment's table (one row per run, in plan order) and its power-law fits."""
-    order = {rid: i for i, rid in enumerate(runs["run_id"])}
-    rows = rows.assign(_order=rows["run_id"].map(order))
-    if rows["_order"].isna().any() or len(rows) != len(runs):
-        raise ValueError("the shards do not hold exactly the planned runs")
-    table = rows.sort_values("_order").drop(columns="_order").reset_index(drop=True)
-    table = add_theory(table)
+    from curnn.experiments import in_plan_order
+
+    table = add_theory(in_plan_order(rows, runs))
     return table, fit_power_laws(table, params)

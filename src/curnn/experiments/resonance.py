@@ -12,9 +12,11 @@ Sweeps (config ``experiments.resonance.sweeps``), each a grid of runs:
 
 ``drive`` is ``site`` (site 0 of the ring: every mode receives ``A/N``, the paper's
 network case) or ``plane`` (the plane wave of the observed mode: the exact case).  Each
-run starts from rest and stops when its lock-in amplitude has converged
+run starts from rest, switches the drive on smoothly over ``ramp`` iterations (a sudden
+switch-on rings every mode at its own eigenfrequency, and those free oscillations are
+barely damped near criticality), and stops when its lock-in amplitude has converged
 (:func:`curnn.model.lock_in`).  Every ``validate_every``-th run is checked against the
-steady state found directly by a Newton-Krylov solve of the rotating-frame fixed point
+steady state found directly by a Newton solve of the rotating-frame fixed point
 ``W = exp(-i omega) phi(U ⊛ W + A p)``.
 """
 
@@ -32,7 +34,7 @@ from curnn.measure import fit_power_law
 from curnn.model import Stepper, lock_in, phi
 
 NAME = "resonance"
-RUN_KEYS = ("drive", "dtype", "tol", "block", "max_iter")
+RUN_KEYS = ("drive", "dtype", "tol", "block", "ramp", "max_iter")
 
 
 def kernel_names(params: dict[str, Any]) -> list[str]:
@@ -98,44 +100,51 @@ def plan(params: dict[str, Any], kernel_specs: dict[str, dict[str, Any]],
     return runs
 
 
-def rotating_frame_steady_state(kernel: Kernel, amplitude: float, omega: float,
-                                pattern: np.ndarray, guess: np.ndarray, *,
-                                f_tol: float = 1e-13, max_steps: int = 40
-                                ) -> tuple[np.ndarray, float]:
-    """Solve ``W = exp(-i omega) phi(U ⊛ W + A p)`` by Newton's method (complex128).
+class SteadyStateSolver:
+    """Newton's method for the rotating-frame fixed point ``W = e^{-i omega} phi(U ⊛ W + A p)``.
 
     ``Z_n = W exp(i omega n)`` is then the steady state of the driven network.  The
     Jacobian is formed densely in the real ``2N`` representation (``phi`` is not
-    holomorphic): near criticality it is nearly singular (eigenvalues ``~ 1/tau``), and
-    Krylov solvers (``scipy.optimize.newton_krylov``, tried first) stalled there at
-    residuals of 1e-6.  Returns ``W`` and the residual's max-norm.
+    holomorphic), from the kernel's dense matrix built once per kernel.  Near
+    criticality the Jacobian is nearly singular (eigenvalues ``~ 1/tau``):
+    ``scipy.optimize.newton_krylov``, tried first, stalled there at residuals of 1e-6,
+    which left the "validated" amplitudes wrong by up to 9 %.
     """
-    lam = kernel.multipliers.astype(complex)
-    n_sites = lam.size
-    rotation = np.exp(-1j * omega)
-    u = np.fft.ifft(lam[:, None] * np.fft.fft(np.eye(n_sites), axis=0), axis=0)
-    u_real = np.block([[u.real, -u.imag], [u.imag, u.real]])
-    w = guess.astype(complex)
-    residual = np.inf
-    for _ in range(max_steps):
-        y = u @ w + amplitude * pattern
-        f = rotation * phi(y) - w
-        residual = float(np.abs(f).max())
-        if residual < f_tol:
-            break
-        q = 1.0 + np.abs(y) ** 2
-        # derivatives of phi(y) = y q^(-1/2) along Re y and Im y
-        d_re = rotation * (q ** -0.5 - y * y.real * q ** -1.5)
-        d_im = rotation * (1j * q ** -0.5 - y * y.imag * q ** -1.5)
-        # rows: d(Re g), d(Im g); columns: d(Re w), d(Im w); y = U w + A p
-        jacobian = (np.concatenate([d_re.real, d_re.imag])[:, None]
-                    * np.concatenate([u_real[:n_sites], u_real[:n_sites]]))
-        jacobian += (np.concatenate([d_im.real, d_im.imag])[:, None]
-                     * np.concatenate([u_real[n_sites:], u_real[n_sites:]]))
-        jacobian -= np.eye(2 * n_sites)
-        step = np.linalg.solve(jacobian, -np.concatenate([f.real, f.imag]))
-        w = w + step[:n_sites] + 1j * step[n_sites:]
-    return w, residual
+
+    def __init__(self, kernel: Kernel):
+        lam = kernel.multipliers.astype(complex).ravel()
+        self.n_sites = lam.size
+        u = np.fft.ifft(lam[:, None] * np.fft.fft(np.eye(self.n_sites), axis=0), axis=0)
+        self.u = u
+        self.u_real = np.block([[u.real, -u.imag], [u.imag, u.real]])
+
+    def solve(self, amplitude: float, omega: float, pattern: np.ndarray,
+              guess: np.ndarray, *, f_tol: float = 1e-13, max_steps: int = 40
+              ) -> tuple[np.ndarray, float]:
+        """Return ``W`` and the max-norm of the residual ``e^{-i omega} phi(.) - W``."""
+        n, u_real = self.n_sites, self.u_real
+        rotation = np.exp(-1j * omega)
+        w = guess.astype(complex)
+        residual = np.inf
+        for _ in range(max_steps):
+            y = self.u @ w + amplitude * pattern
+            f = rotation * phi(y) - w
+            residual = float(np.abs(f).max())
+            if residual < f_tol:
+                break
+            q = 1.0 + np.abs(y) ** 2
+            # derivatives of phi(y) = y q^(-1/2) along Re y and Im y, rotated
+            d_re = rotation * (q ** -0.5 - y * y.real * q ** -1.5)
+            d_im = rotation * (1j * q ** -0.5 - y * y.imag * q ** -1.5)
+            # rows: d(Re f), d(Im f); columns: d(Re w), d(Im w)
+            jacobian = (np.concatenate([d_re.real, d_re.imag])[:, None]
+                        * np.concatenate([u_real[:n], u_real[:n]]))
+            jacobian += (np.concatenate([d_im.real, d_im.imag])[:, None]
+                         * np.concatenate([u_real[n:], u_real[n:]]))
+            jacobian -= np.eye(2 * n)
+            step = np.linalg.solve(jacobian, -np.concatenate([f.real, f.imag]))
+            w = w + step[:n] + 1j * step[n:]
+        return w, residual
 
 
 def drive_pattern(drive: str, mode: int, n_sites: int) -> np.ndarray:
@@ -156,25 +165,26 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
     out.update(iterations=np.zeros(size, np.int64), converged=np.zeros(size, bool),
                rel_change=np.full(size, np.nan), rel_error=np.full(size, np.nan),
                nk_residual=np.full(size, np.nan))
-    for (kernel_name, drive, dtype, tol, block, max_iter), index in batches.items():
+    for (kernel_name, drive, dtype, tol, block, ramp, max_iter), index in batches.items():
         part = runs.iloc[index]
         kernel = kernels[kernel_name]
         stepper = Stepper(kernel.multipliers, dtype)
         result = lock_in(stepper, part["amplitude"].to_numpy(), part["omega"].to_numpy(),
                          part["mode"].to_numpy(), drive, block=int(block), tol=float(tol),
-                         max_iter=int(max_iter), labels=list(part["run_id"]))
+                         max_iter=int(max_iter), ramp=int(ramp), labels=list(part["run_id"]))
         out["site"][index], out["mode"][index] = result.site, result.mode
         out["iterations"][index] = result.iterations
         out["converged"][index] = result.converged
         out["rel_change"][index] = result.rel_change
         out["rel_error"][index] = result.rel_error
+        solver = SteadyStateSolver(kernel) if part["validate"].any() else None
+        n_sites = kernel.multipliers.size
         for j, (i, run) in enumerate(zip(index, part.itertuples())):
             if not run.validate:
                 continue
-            n_sites = kernel.multipliers.size
             guess = result.state[j].astype(complex) * np.exp(-1j * run.omega * result.iterations[j])
-            w, res = rotating_frame_steady_state(kernel, run.amplitude, run.omega,
-                                                 drive_pattern(drive, run.mode, n_sites), guess)
+            w, res = solver.solve(run.amplitude, run.omega,
+                                  drive_pattern(drive, run.mode, n_sites), guess)
             # the lock-in of Z_n = W exp(i omega n) is W itself
             out["nk_site"][i] = w[0]
             out["nk_mode"][i] = np.fft.fft(w)[run.mode] / n_sites
@@ -310,9 +320,7 @@ def fit_laws(laws: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
 
 def aggregate(rows: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any],
               kernels: dict[str, Kernel]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    order = {rid: i for i, rid in enumerate(runs["run_id"])}
-    if len(rows) != len(runs) or not rows["run_id"].isin(order).all():
-        raise ValueError("the shards do not hold exactly the planned runs")
-    table = rows.assign(_order=rows["run_id"].map(order)).sort_values("_order")
-    table = add_theory(table.drop(columns="_order").reset_index(drop=True), kernels)
+    from curnn.experiments import in_plan_order
+
+    table = add_theory(in_plan_order(rows, runs), kernels)
     return table, fit_laws(resonance_laws(table), params)
