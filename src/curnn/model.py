@@ -107,6 +107,11 @@ class Stepper:
         return np.zeros((batch,) + self.lattice, dtype=self.dtype)
 
 
+def plane_wave(mode: np.ndarray | int, n_sites: int) -> np.ndarray:
+    """``e_k(x) = exp(2 pi i k x / N)`` on a ring: one row per mode (modulus 1 per site)."""
+    return np.exp(2j * np.pi * np.multiply.outer(mode, np.arange(n_sites)) / n_sites)
+
+
 def drive_at(drive: Drive, n: int) -> np.ndarray | None:
     """The input ``I_n`` used to produce ``Z_{n+1}``: a static array or ``drive(n)``."""
     return drive(n) if callable(drive) else drive
@@ -313,7 +318,6 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
     z = stepper.zeros(batch)
     previous = np.full((batch, 2), np.nan, dtype=complex)
     previous_change = np.full((batch, 2), np.nan)   # changes one and two windows back
-    sites = np.arange(n_sites)
     n = 0
     for length in ramp_then_windows(ramp, block):
         if not active.size:
@@ -323,8 +327,7 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
         k = mode[active]
         a = amplitude[active]
         w = omega[active]
-        waves = (np.exp(2j * np.pi * np.outer(k, sites) / n_sites).astype(stepper.dtype)
-                 if pattern == "plane" else None)
+        waves = plane_wave(k, n_sites).astype(stepper.dtype) if pattern == "plane" else None
         sums = np.zeros((active.size, 2), dtype=complex)
         for j in range(length):
             demodulate = np.exp(-1j * np.mod(w * (n + j), 2 * np.pi))
@@ -354,10 +357,10 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
             rho = np.where(np.isnan(rho), np.inf, rho)
             remaining = np.where(rho < 1.0, change * rho / (1.0 - rho), np.inf)
         at_floor = change <= 16 * eps
-        # transients are not exactly geometric: a safety factor, checked against the
+        # both of the last two changes must be small (one of them spans a doubling of the
+        # window, which exposes leakage that equal windows can see alike), with a safety
+        # factor because transients are not exactly geometric; checked against the
         # Newton-solved steady states of the resonance experiment
-        # two successive changes small: one of them spans a doubling of the window, which
-        # exposes leakage of free oscillations that equal windows can see alike
         recent = np.maximum(change, back[:, 0])
         done = ((recent < tol / LOCK_IN_SAFETY) & (remaining < tol / LOCK_IN_SAFETY)) | at_floor
         stop = done | (n >= max_iter)

@@ -31,7 +31,7 @@ from curnn import theory
 from curnn.io import run_id
 from curnn.kernels import Kernel
 from curnn.measure import fit_power_law
-from curnn.model import Stepper, lock_in, phi
+from curnn.model import Stepper, lock_in, phi, plane_wave
 
 NAME = "resonance"
 RUN_KEYS = ("drive", "dtype", "tol", "block", "ramp", "max_iter")
@@ -152,7 +152,7 @@ def drive_pattern(drive: str, mode: int, n_sites: int) -> np.ndarray:
         pattern = np.zeros(n_sites, dtype=complex)
         pattern[0] = 1.0
         return pattern
-    return np.exp(2j * np.pi * mode * np.arange(n_sites) / n_sites)
+    return plane_wave(mode, n_sites)
 
 
 def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
