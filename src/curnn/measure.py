@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from curnn.grids import in_range
+
 
 @dataclass
 class LineFit:
@@ -106,8 +108,7 @@ def fit_power_law(x: np.ndarray, y: np.ndarray, x_range: tuple[float, float] | N
     y = np.asarray(y, dtype=float)
     use = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
     if x_range is not None:
-        # a relative margin so that grid points written as decimals land inside
-        use &= (x >= x_range[0] * (1 - 1e-9)) & (x <= x_range[1] * (1 + 1e-9))
+        use &= in_range(x, x_range)
     line = fit_line(np.log(x[use]), np.log(y[use]))
     prefactor = float(np.exp(line.intercept))
     return PowerLawFit(exponent=line.slope, exponent_stderr=line.slope_stderr,

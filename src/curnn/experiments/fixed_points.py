@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from curnn import theory
+from curnn.grids import log_grid
 from curnn.io import pack_ragged, run_id, unpack_ragged
 from curnn.kernels import Kernel
 from curnn.measure import fit_decay_time, fit_power_law
@@ -43,11 +44,8 @@ THEORY = {
 
 def input_grid(params: dict[str, Any]) -> np.ndarray:
     """Log grid ``10^(log10_min + k / per_decade)`` plus the caption's inputs, sorted."""
-    grid = params["inputs"]
-    lo, hi, per_decade = grid["log10_min"], grid["log10_max"], grid["per_decade"]
-    count = int(round((hi - lo) * per_decade)) + 1
-    values = 10.0 ** (lo + np.arange(count) / per_decade)
-    values = np.concatenate([values, np.asarray(params.get("caption_inputs", []), float)])
+    values = np.concatenate([log_grid(params["inputs"]),
+                             np.asarray(params.get("caption_inputs", []), float)])
     # the same input written twice (grid and caption) is one run
     return np.unique(np.array([float(f"{v:.12g}") for v in values]))
 

@@ -29,7 +29,8 @@ import pandas as pd
 
 from curnn import theory
 from curnn.io import run_id
-from curnn.kernels import Kernel
+from curnn.grids import in_range, log_grid
+from curnn.kernels import Kernel, build_kernel
 from curnn.measure import fit_power_law
 from curnn.model import Stepper, lock_in, phi, plane_wave
 
@@ -65,21 +66,16 @@ def sweep_frequencies(sweep: dict[str, Any], theta: np.ndarray
     if kind == "detail":
         offsets = np.linspace(-sweep["half_span"], sweep["half_span"], sweep["n_points"])
     elif kind == "laws":
-        grid = sweep["offsets"]
-        count = int(round((grid["log10_max"] - grid["log10_min"]) * grid["per_decade"])) + 1
-        logs = 10.0 ** (grid["log10_min"] + np.arange(count) / grid["per_decade"])
-        offsets = np.concatenate([[0.0], logs, [sweep["far_offset"]]])
+        offsets = np.concatenate([[0.0], log_grid(sweep["offsets"]), [sweep["far_offset"]]])
     else:
         raise ValueError(f"unknown sweep kind {kind!r}")
     return [(float(theta[k] + d), int(k), float(d)) for k in modes for d in offsets]
 
 
-def plan(params: dict[str, Any], kernel_specs: dict[str, dict[str, Any]],
-         kernels: dict[str, Kernel] | None = None) -> pd.DataFrame:
-    """One row per (sweep, amplitude, frequency); needs the kernels' eigenphases."""
-    if kernels is None:
-        from curnn.kernels import build_kernel
-        kernels = {name: build_kernel(name, kernel_specs[name]) for name in kernel_names(params)}
+def plan(params: dict[str, Any], kernel_specs: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """One row per (sweep, amplitude, frequency); the kernels are rebuilt from their specs
+    for their eigenphases (the same multipliers as the kernel files)."""
+    kernels = {name: build_kernel(name, kernel_specs[name]) for name in kernel_names(params)}
     rows = []
     for sweep_name, sweep in params["sweeps"].items():
         kernel = kernels[sweep["kernel"]]
@@ -161,10 +157,10 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
     batches = runs.groupby(["kernel", *RUN_KEYS], sort=True).indices
     size = len(runs)
     out = {key: np.full(size, np.nan, dtype=complex) for key in
-           ("site", "mode", "nk_site", "nk_mode")}
+           ("site", "mode", "newton_site", "newton_mode")}
     out.update(iterations=np.zeros(size, np.int64), converged=np.zeros(size, bool),
                rel_change=np.full(size, np.nan), rel_error=np.full(size, np.nan),
-               nk_residual=np.full(size, np.nan))
+               newton_residual=np.full(size, np.nan))
     for (kernel_name, drive, dtype, tol, block, ramp, max_iter), index in batches.items():
         part = runs.iloc[index]
         kernel = kernels[kernel_name]
@@ -186,9 +182,9 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
             w, res = solver.solve(run.amplitude, run.omega,
                                   drive_pattern(drive, run.mode, n_sites), guess)
             # the lock-in of Z_n = W exp(i omega n) is W itself
-            out["nk_site"][i] = w[0]
-            out["nk_mode"][i] = np.fft.fft(w)[run.mode] / n_sites
-            out["nk_residual"][i] = res
+            out["newton_site"][i] = w[0]
+            out["newton_mode"][i] = np.fft.fft(w)[run.mode] / n_sites
+            out["newton_residual"][i] = res
     out["run_id"] = runs["run_id"].to_numpy().astype(str)
     return out
 
@@ -202,13 +198,13 @@ def measure(raw: dict[str, np.ndarray], runs: pd.DataFrame,
         response_mode=np.abs(raw["mode"]), response_mode_phase=np.angle(raw["mode"]),
         iterations=raw["iterations"], converged=raw["converged"].astype(bool),
         rel_change=raw["rel_change"], rel_error=raw["rel_error"],
-        validated_site=np.abs(raw["nk_site"]), validated_mode=np.abs(raw["nk_mode"]),
-        validation_residual=raw["nk_residual"],
+        validated_site=np.abs(raw["newton_site"]), validated_mode=np.abs(raw["newton_mode"]),
+        validation_residual=raw["newton_residual"],
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         rows["validation_rel_dev"] = np.maximum(
-            np.abs(raw["site"] - raw["nk_site"]) / np.abs(raw["nk_site"]),
-            np.abs(raw["mode"] - raw["nk_mode"]) / np.abs(raw["nk_mode"]))
+            np.abs(raw["site"] - raw["newton_site"]) / np.abs(raw["newton_site"]),
+            np.abs(raw["mode"] - raw["newton_mode"]) / np.abs(raw["newton_mode"]))
     return rows
 
 
@@ -297,8 +293,7 @@ def fit_laws(laws: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
     rows = []
     for (sweep, drive), group in laws.groupby(["sweep", "drive"], sort=True):
         for range_name, fit_range in params["fit_ranges"].items():
-            inside = group[(group["amplitude"] >= fit_range[0] * (1 - 1e-9))
-                           & (group["amplitude"] <= fit_range[1] * (1 + 1e-9))]
+            inside = group[in_range(group["amplitude"], fit_range)]
             for quantity in ("peak", "off_resonance", "half_width"):
                 ok = inside[np.isfinite(inside[quantity])]
                 if len(ok) < 2:
