@@ -9,11 +9,12 @@ import yaml
 
 pytestmark = pytest.mark.e2e
 
-TABLES = ["tables/fixed_points.parquet", "tables/fits.parquet",
-          "tables/fits/fixed_points.parquet", "tables/resonance.parquet",
-          "tables/fits/resonance.parquet"]
+EXPERIMENTS = ("fixed_points", "resonance", "decay", "length")
+TABLES = ["tables/fits.parquet"] + [f"tables/{prefix}{name}.parquet" for name in EXPERIMENTS
+                                    for prefix in ("", "fits/")]
 FIGURES = [f"figures/{name}.{ext}"
-           for name in ("fig3_fixed_point", "fig4_power_laws", "fig5_resonances")
+           for name in ("fig3_fixed_point", "fig4_power_laws", "fig5_resonances",
+                        "fig6_decay", "fig7_length")
            for ext in ("pdf", "png")]
 
 
@@ -74,9 +75,28 @@ def test_resonance_table_holds_every_planned_run(built):
     assert len(plane) > 0 and (plane["response_mode_rel_dev"].abs() < 1e-5).all()
 
 
+def test_background_tables_follow_the_data_contract(built):
+    decay = pd.read_parquet(built / "tables" / "decay.parquet")
+    # tiny: ring 1e-4, 1e-3, 1e-2 and torus 1e-3, 1e-2, three kicks each
+    assert len(decay) == 15 and set(decay["perturbation"]) == {"radial", "phase", "local"}
+    for column in ("kernel", "dim", "alpha", "N", "E", "background", "perturbation", "tau",
+                   "tau_theory", "tau_window_start", "tau_window_end", "converged"):
+        assert column in decay.columns, column
+    assert (decay["tau_rel_dev"].abs() < 1e-4).all()
+    length = pd.read_parquet(built / "tables" / "length.parquet")
+    assert len(length) == 5
+    for column in ("kernel", "dim", "alpha", "N", "E", "background", "xi", "xi_theory",
+                   "wavenumber", "window_start", "window_end", "iterations", "converged"):
+        assert column in length.columns, column
+    assert length["converged"].all()
+    ring = length[length["dim"] == 1]
+    assert (ring["xi_rel_dev"].abs() < 5e-3).all()
+
+
 def test_outputs_do_not_depend_on_shards_or_jobs(built, repo, tmp_path):
     one_shard = tmp_path / "one_shard.yaml"
-    one_shard.write_text(yaml.safe_dump({"experiments": {"fixed_points": {"shards": 1}}}))
+    one_shard.write_text(yaml.safe_dump({"experiments": {
+        name: {"shards": 1} for name in ("fixed_points", "decay", "length")}}))
     result = snakemake(repo, tmp_path, "-j1", configfiles=[one_shard])
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "results/runs/fixed_points/shard-0-of-1.parquet").exists()

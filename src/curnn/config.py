@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import yaml
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
@@ -78,6 +79,10 @@ def _semantic_problems(config: dict[str, Any]) -> list[str]:
         elif len(kernels[sweep["kernel"]]["shape"]) != 1:
             problems.append(f"config key '{prefix}': the resonance experiment needs a ring "
                             "kernel (shape [N])")
+        ramp = sweep["ramp"]
+        if ramp["min"] > ramp["max"]:
+            problems.append(f"config key 'experiments.resonance.sweeps.{sweep_name}.ramp': "
+                            "min must not exceed max")
     for name, range_ in resonance.get("fit_ranges", {}).items():
         if range_[0] >= range_[1]:
             problems.append(f"config key 'experiments.resonance.fit_ranges.{name}': the "
@@ -86,11 +91,39 @@ def _semantic_problems(config: dict[str, Any]) -> list[str]:
         if spec["type"] == "first_neighbour" and len(spec["shape"]) != 2 and \
                 ("d" in spec or "e" in spec):
             problems.append(f"config key 'kernels.{name}': coefficients d, e need a 2-D shape")
+    for name in ("decay", "length"):
+        for i, case in enumerate(config["experiments"].get(name, {}).get("cases", [])):
+            problems += _background_case_problems(f"experiments.{name}.cases[{i}].kernel",
+                                                  case["kernel"], kernels)
     fixed = config["experiments"].get("fixed_points")
     if fixed and fixed["kernel"] in kernels and kernels[fixed["kernel"]]["type"] != "laplacian":
         problems.append("config key 'experiments.fixed_points.kernel': needs a laplacian "
                         "kernel (lambda_0 = 1 keeps the uniform mode on the map of Fig. 3)")
     return problems
+
+
+def _background_case_problems(key: str, name: str, kernels: dict[str, Any]) -> list[str]:
+    """A background case needs a Laplacian ring or square torus with ``4 alpha dim < 2 pi``.
+
+    ``lambda_k = exp(-i alpha eps(k))`` with ``eps <= 4 dim``: once ``4 alpha dim`` reaches
+    ``2 pi`` a whole shell of modes has ``lambda_k = 1`` again and is as marginal as the
+    uniform mode, and the static response gains a second, oscillating long-range part.
+    """
+    if name not in kernels:
+        return [f"config key '{key}': {name!r} is not one of the kernels {sorted(kernels)}"]
+    spec = kernels[name]
+    if spec["type"] != "laplacian":
+        return [f"config key '{key}': {name!r} must be a laplacian kernel (lambda_0 = 1 keeps "
+                "the uniform background state)"]
+    shape = spec["shape"]
+    if len(set(shape)) != 1:
+        return [f"config key '{key}': the torus {name!r} must be square, got shape {shape}"]
+    if 4 * abs(spec["alpha"]) * len(shape) >= 2 * np.pi:
+        limit = np.pi / (2 * len(shape))
+        return [f"config key '{key}': kernel {name!r} needs |alpha| < pi / {2 * len(shape)} = "
+                f"{limit:.4f} in {len(shape)}D (a shell of modes with lambda = 1 would be "
+                "marginal too), got alpha = {spec['alpha']}"]
+    return []
 
 
 def load_config(*paths: str | Path, schema_path: str | Path = SCHEMA_PATH) -> dict[str, Any]:

@@ -103,3 +103,11 @@ def pack_ragged(traces: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def unpack_ragged(values: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
     return [values[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
+
+
+def thin_trace(trace: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(steps, values)``: every ``s``-th point of a trace, ``s`` the smallest stride that
+    keeps at most ``max_points`` (a decay fit needs the shape, not every step)."""
+    stride = max(1, -(-len(trace) // max_points))
+    steps = np.arange(0, len(trace), stride)
+    return steps, trace[steps]

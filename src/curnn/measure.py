@@ -124,3 +124,170 @@ def hann_weights(length: int) -> np.ndarray:
     another frequency leaks little into the lock-in amplitude.
     """
     return np.sin(np.pi * (np.arange(length) + 0.5) / length) ** 2
+
+
+@dataclass
+class LengthFit:
+    """Spatial decay ``~ exp(-x / xi)`` of a response, with its oscillation wavenumber."""
+
+    xi: float                # propagation length, sites
+    xi_stderr: float
+    wavenumber: float        # radians per site
+    wavenumber_stderr: float
+    window_start: int        # first distance used (sites)
+    window_end: int          # last distance used
+    n_points: int
+    rel_residual_rms: float  # rms misfit relative to the fitted envelope
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def fit_window(profile: np.ndarray, start: int, drop: float, end: int) -> tuple[int, int]:
+    """``[start, stop]``: from ``start`` to where the response has fallen by ``drop``.
+
+    The envelope is the running maximum of ``|profile|`` from the far end, so zeros of
+    the oscillation do not end the window early; ``stop <= end``.
+    """
+    magnitude = np.abs(np.asarray(profile)[: end + 1])
+    envelope = np.maximum.accumulate(magnitude[::-1])[::-1]
+    below = np.flatnonzero(envelope[start:] < drop * envelope[start])
+    stop = start + int(below[0]) - 1 if below.size else end
+    if stop - start < 8:
+        raise ValueError(f"fit window [{start}, {stop}] is too short")
+    return start, stop
+
+
+def prony_decay(x: np.ndarray, profile: np.ndarray) -> tuple[float, float]:
+    """``(xi, q)`` of a damped oscillation by linear prediction (Prony's method).
+
+    Each real component obeys ``f(x+1) = p1 f(x) + p2 f(x-1)`` exactly when it is
+    ``e^{-x/xi} (a cos qx + b sin qx)``; ``p1, p2`` by least squares (equations scaled
+    by the local size of the response), then ``rho e^{+-iq}`` are the roots of
+    ``z^2 = p1 z + p2`` and ``xi = -1 / ln rho``.  The starting point of the fits.
+    """
+    parts = [np.real(profile), np.imag(profile)]
+    scale = np.sqrt(np.abs(profile[:-2]) ** 2 + np.abs(profile[1:-1]) ** 2
+                    + np.abs(profile[2:]) ** 2)
+    a = np.concatenate([np.stack([p[1:-1], p[:-2]], 1) / scale[:, None] for p in parts])
+    b = np.concatenate([p[2:] / scale for p in parts])
+    (p1, p2), *_ = np.linalg.lstsq(a, b, rcond=None)
+    roots = np.roots([1.0, -p1, -p2])
+    rho = float(np.abs(roots).max())
+    q = float(np.abs(np.angle(roots)).max())
+    if not 0.0 < rho < 1.0:
+        raise ValueError(f"the profile does not decay (rho = {rho:.4g})")
+    return -1.0 / np.log(rho), q
+
+
+def _least_squares_errors(result) -> np.ndarray:
+    """Standard errors of a :func:`scipy.optimize.least_squares` solution."""
+    jac = result.jac
+    dof = max(len(result.fun) - len(result.x), 1)
+    s2 = float(result.fun @ result.fun) / dof
+    try:
+        cov = np.linalg.inv(jac.T @ jac) * s2
+    except np.linalg.LinAlgError:
+        return np.full(len(result.x), np.nan)
+    return np.sqrt(np.abs(np.diag(cov)))
+
+
+def fit_damped_cosine(profile: np.ndarray, *, start: int, drop: float,
+                      period: int | None = None) -> LengthFit:
+    """Fit ``f(x) = e^{-x/xi} (A cos qx + B sin qx)`` (``A, B`` complex) to a 1D response.
+
+    ``profile[x]`` is the response at distance ``x`` from a point source (complex:
+    radial and phase parts share ``xi`` and ``q``).  On a ring of ``period`` sites the
+    image ``f(period - x)`` is part of the model.  Weighted least squares with weights
+    ``e^{x / xi_0}`` (``xi_0`` from :func:`prony_decay`), i.e. relative residuals.
+    """
+    from scipy.optimize import least_squares
+
+    profile = np.asarray(profile, dtype=complex)
+    end = (period // 2 - 1) if period else len(profile) - 1
+    lo, hi = fit_window(profile, start, drop, end)
+    x = np.arange(lo, hi + 1, dtype=float)
+    data = profile[lo:hi + 1]
+    xi0, q0 = prony_decay(x, data)
+
+    def basis(p, xs):
+        xi, q = p
+        return np.exp(-xs / xi) * np.stack([np.cos(q * xs), np.sin(q * xs)])
+
+    def model(p, xs):
+        b = basis(p[:2], xs)
+        if period:
+            b = b + basis(p[:2], period - xs)
+        coef = p[2:].reshape(2, 2)          # rows: cos, sin; columns: real, imag part
+        return (coef[:, 0] @ b) + 1j * (coef[:, 1] @ b)
+
+    weights = np.exp((x - lo) / xi0) / np.abs(data[: max(2, int(np.pi / max(q0, 1e-9)))]).max()
+    b0 = basis((xi0, q0), x).T
+    coef0, *_ = np.linalg.lstsq(b0, np.stack([data.real, data.imag], 1), rcond=None)
+    p0 = np.concatenate([[xi0, q0], coef0.ravel()])
+
+    def residual(p):
+        r = (model(p, x) - data) * weights
+        return np.concatenate([r.real, r.imag])
+
+    result = least_squares(residual, p0, x_scale="jac", xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    errors = _least_squares_errors(result)
+    return LengthFit(xi=float(result.x[0]), xi_stderr=float(errors[0]),
+                     wavenumber=float(abs(result.x[1])), wavenumber_stderr=float(errors[1]),
+                     window_start=lo, window_end=hi, n_points=len(x),
+                     rel_residual_rms=float(np.sqrt(np.mean(result.fun ** 2) * 2)))
+
+
+def fit_k0_profile(profile: np.ndarray, *, start: int, drop: float,
+                   period: int | None = None) -> LengthFit:
+    """Fit ``Re[a K0(m x)]`` per component (complex ``a``, shared complex ``m``) in 2D.
+
+    The far response of a point source on a 2D lattice, along an axis, is the
+    continuum Green's function ``K0(m r)``: ``xi = 1 / Re m``, wavenumber ``|Im m|``.
+    On an ``E x E`` torus (``period = E``) the image at ``E - x`` is included.
+    """
+    from scipy.optimize import least_squares
+    from scipy.special import kve
+
+    profile = np.asarray(profile, dtype=complex)
+    end = (period // 2 - 1) if period else len(profile) - 1
+    lo, hi = fit_window(profile, start, drop, end)
+    x = np.arange(lo, hi + 1, dtype=float)
+    data = profile[lo:hi + 1]
+    xi0, q0 = prony_decay(x, data)
+
+    def green(m, xs):
+        # K0(z) = kve(0, z) e^{-z}; scaled by e^{m lo} to keep the numbers O(1)
+        return kve(0, m * xs) * np.exp(-m * (xs - lo))
+
+    def basis(p, xs):
+        m = p[0] + 1j * p[1]
+        g = green(m, xs)
+        if period:
+            g = g + green(m, period - xs)
+        return g
+
+    def model(p, xs):
+        g = basis(p, xs)
+        a_u, a_v = p[2] + 1j * p[3], p[4] + 1j * p[5]
+        return (a_u * g).real + 1j * (a_v * g).real
+
+    weights = np.exp((x - lo) / xi0) / np.abs(data[: max(2, int(np.pi / max(q0, 1e-9)))]).max()
+    g0 = basis((1.0 / xi0, q0), x)
+    # Re[a g] = a_re g_re - a_im g_im: linear in (a_re, a_im)
+    design = np.stack([g0.real, -g0.imag], 1)
+    a0, *_ = np.linalg.lstsq(design * weights[:, None],
+                             np.stack([data.real, data.imag], 1) * weights[:, None], rcond=None)
+    p0 = np.array([1.0 / xi0, q0, a0[0, 0], a0[1, 0], a0[0, 1], a0[1, 1]])
+
+    def residual(p):
+        r = (model(p, x) - data) * weights
+        return np.concatenate([r.real, r.imag])
+
+    result = least_squares(residual, p0, x_scale="jac", xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    errors = _least_squares_errors(result)
+    m_re = float(result.x[0])
+    return LengthFit(xi=1.0 / m_re, xi_stderr=float(errors[0]) / m_re ** 2,
+                     wavenumber=float(abs(result.x[1])), wavenumber_stderr=float(errors[1]),
+                     window_start=lo, window_end=hi, n_points=len(x),
+                     rel_residual_rms=float(np.sqrt(np.mean(result.fun ** 2) * 2)))

@@ -154,6 +154,20 @@ def resonance_amplitude(amplitude: np.ndarray | float, omega: np.ndarray | float
     return np.asarray(amplitude, dtype=float) / denominator
 
 
+def response_estimate(amplitude: np.ndarray | float, detuning: np.ndarray | float
+                      ) -> np.ndarray:
+    """Cheap single-mode response ``min(A / |2 sin(d/2)|, (2 A)^(1/3))``.
+
+    The linear response off resonance and the cube-root peak at it; it overestimates the
+    exact :func:`resonance_response` by at most ~30 % (where the two branches cross).
+    Used only to size a run's switch-on, never as a prediction.
+    """
+    amplitude = np.asarray(amplitude, dtype=float)
+    with np.errstate(divide="ignore"):
+        linear = amplitude / np.abs(2.0 * np.sin(0.5 * np.asarray(detuning, dtype=float)))
+    return np.minimum(linear, np.cbrt(2.0 * amplitude))
+
+
 def site_drive_prediction(amplitude: float, omega: float, thetas: np.ndarray
                           ) -> tuple[complex, np.ndarray]:
     """Single-site drive on ``N`` sites as independent modes each driven by ``A/N``.
@@ -184,4 +198,119 @@ RESONANCE_POWER_LAWS = {
     "peak": (1.0 / 3.0, 2.0 ** (1.0 / 3.0)),                 # r ~ (2A)^(1/3)
     "half_width": (2.0 / 3.0, np.sqrt(7.0) / 4.0 * 2.0 ** (2.0 / 3.0)),
     "off_resonance": (1.0, None),                            # r ~ A / |2 sin(d/2)|
+}
+
+
+# --- background input (Figs. 6-7) -----------------------------------------------------
+#
+# A uniform real input B on a kernel with lambda_0 = 1 holds the network at the uniform
+# fixed point x*(B) of the Fig. 3 map.  A perturbation u + i v (u: radial, v: phase) of
+# Fourier mode k, multiplier lambda_k = c - i s, is mapped linearly by
+#     (u, v) -> G R_k (u, v),   G = diag(g_r, g_t),   R_k = [[c, s], [-s, c]],
+# with the gains at the pre-activation y = x* + B.  For a symmetric kernel
+# (lambda_k = lambda_-k, the Laplacian) the same real map acts on the Fourier
+# coefficients of the real fields u(x), v(x).
+
+def tau_local(background: np.ndarray | float) -> np.ndarray:
+    """Decay time of a generic (localised) perturbation, ``-1 / ln sqrt(g_r g_t)``.
+
+    Modes whose linear map has complex eigenvalues (all but those near ``k = 0``) have
+    ``|mu| = sqrt(det G R_k) = sqrt(g_r g_t)``.  Asymptotically ``tau_t / 2 = 1.5 tau_r
+    ~ 0.630 B^(-2/3)``.  Iterations.
+    """
+    g_r, g_t = gains_at_fixed_point(background)
+    return relaxation_time(np.sqrt(g_r * g_t))
+
+
+def tau_local_asymptote(background: np.ndarray | float) -> np.ndarray:
+    """``tau_local ~ (2 B)^(-2/3)`` for ``B -> 0`` (``1.5 tau_r``)."""
+    return 1.5 * tau_radial_asymptote(background)
+
+
+def mode_maps(background: float, multipliers: np.ndarray) -> np.ndarray:
+    """The real ``2 x 2`` linear map ``G R_k`` of every mode, shape ``(*lattice, 2, 2)``."""
+    g_r, g_t = (float(g) for g in gains_at_fixed_point(background))
+    c, s = multipliers.real, -multipliers.imag
+    return np.stack([np.stack([g_r * c, g_r * s], -1), np.stack([-g_t * s, g_t * c], -1)], -2)
+
+
+def local_kick_norms(background: float, multipliers: np.ndarray, kick: float,
+                     steps: np.ndarray) -> np.ndarray:
+    """``||delta Z_n||`` (2-norm over sites) after a radial kick ``kick`` at one site.
+
+    Exact linearised evolution: every mode starts at ``(u_k, v_k) = (kick, 0)`` and is
+    mapped by :func:`mode_maps`; Parseval gives the norm.  ``steps`` must be increasing.
+    """
+    maps = mode_maps(background, multipliers).reshape(-1, 2, 2)
+    state = np.zeros((maps.shape[0], 2))
+    state[:, 0] = kick
+    out = np.empty(len(steps))
+    n = 0
+    for i, target in enumerate(np.asarray(steps, np.int64)):
+        while n < target:
+            state = np.einsum("kij,kj->ki", maps, state)
+            n += 1
+        out[i] = np.sqrt((state ** 2).sum() / maps.shape[0])
+    return out
+
+
+def static_response(background: float, multipliers: np.ndarray, source: float
+                    ) -> np.ndarray:
+    """Linear steady response ``u + i v`` to a static real source at site 0, every site.
+
+    Solves ``(1 - G R_k) (u_k, v_k) = G (source, 0)`` mode by mode, then inverse FFT:
+    the exact lattice theory of the propagation experiment (complex array, lattice
+    shape; site 0 is the source).
+    """
+    g_r, g_t = (float(g) for g in gains_at_fixed_point(background))
+    maps = mode_maps(background, multipliers)
+    system = np.eye(2) - maps
+    rhs = np.broadcast_to(np.array([g_r * source, 0.0]), maps.shape[:-1])
+    uv = np.linalg.solve(system, rhs[..., None])[..., 0]
+    axes = tuple(range(multipliers.ndim))
+    return np.fft.ifftn(uv[..., 0], axes=axes) + 1j * np.fft.ifftn(uv[..., 1], axes=axes)
+
+
+def pole_wavenumber(background: np.ndarray | float, alpha: float) -> np.ndarray:
+    """Complex wavenumber ``k`` (radians per site, ``Im k > 0``) of the static response.
+
+    The response ``~ exp(i k |x|)`` has its poles where ``det(1 - G R_k) = 0``, i.e.
+    ``cos(alpha eps(k)) = (1 + g_r g_t) / (g_r + g_t) = C >= 1``, with
+    ``eps(k) = 2 - 2 cos k`` along a lattice axis: ``cos k = 1 - i arccosh(C) / (2 alpha)``.
+    The propagation length is ``xi = 1 / Im k`` sites and the response oscillates with
+    wavenumber ``Re k``.  Along an axis of the 2D torus the far response has the same
+    pole (its saddle sits at ``k_perp = 0``).
+    """
+    g_r, g_t = gains_at_fixed_point(background)
+    # C - 1 = (1 - g_r)(1 - g_t) / (g_r + g_t), written without cancellation
+    c_minus_1 = (1.0 - g_r) * (1.0 - g_t) / (g_r + g_t)
+    eta = _arccosh1p(c_minus_1)
+    k = np.arccos(1.0 - 0.5j * eta / alpha)
+    return np.where(k.imag < 0, -k, k)
+
+
+def _arccosh1p(x: np.ndarray) -> np.ndarray:
+    """``arccosh(1 + x)`` accurate for small ``x``: ``log1p(x + sqrt(x (2 + x)))``."""
+    x = np.asarray(x, dtype=float)
+    return np.log1p(x + np.sqrt(x * (2.0 + x)))
+
+
+def propagation_length(background: np.ndarray | float, alpha: float) -> np.ndarray:
+    """``xi = 1 / Im k`` of :func:`pole_wavenumber`, in sites."""
+    return 1.0 / pole_wavenumber(background, alpha).imag
+
+
+def propagation_length_asymptote(background: np.ndarray | float, alpha: float
+                                 ) -> np.ndarray:
+    """``xi ~ 2 sqrt(alpha) / (3^(1/4) y)`` for ``B -> 0`` (``y``: pre-activation)."""
+    return 2.0 * np.sqrt(alpha) / (3.0 ** 0.25 * preactivation(background))
+
+
+#: asymptotic background laws, name -> (exponent, prefactor) in B (alpha = 1 for xi)
+BACKGROUND_POWER_LAWS = {
+    "tau_radial": FIXED_POINT_POWER_LAWS["tau_radial"],
+    "tau_phase": FIXED_POINT_POWER_LAWS["tau_tangential"],
+    "tau_local": (-2.0 / 3.0, 2.0 ** (-2.0 / 3.0)),
+    # y ~ (2B)^(1/3): xi ~ 2 sqrt(alpha) 3^(-1/4) (2B)^(-1/3)
+    "xi": (-1.0 / 3.0, 2.0 * 3.0 ** -0.25 * 2.0 ** (-1.0 / 3.0)),
 }

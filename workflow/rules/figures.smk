@@ -29,3 +29,13 @@ rule fig4:
 rule fig5:
     input:
         figure_files("fig5"),
+
+
+rule fig6:
+    input:
+        figure_files("fig6"),
+
+
+rule fig7:
+    input:
+        figure_files("fig7"),

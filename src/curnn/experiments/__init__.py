@@ -20,9 +20,10 @@ from types import ModuleType
 
 import pandas as pd
 
-from curnn.experiments import fixed_points, resonance
+from curnn.experiments import decay, fixed_points, length, resonance
 
-EXPERIMENTS: dict[str, ModuleType] = {m.NAME: m for m in (fixed_points, resonance)}
+EXPERIMENTS: dict[str, ModuleType] = {
+    m.NAME: m for m in (fixed_points, resonance, decay, length)}
 
 
 def get(name: str) -> ModuleType:

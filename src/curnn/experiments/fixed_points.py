@@ -26,7 +26,7 @@ import pandas as pd
 
 from curnn import theory
 from curnn.grids import log_grid
-from curnn.io import pack_ragged, run_id, unpack_ragged
+from curnn.io import pack_ragged, run_id, thin_trace, unpack_ragged
 from curnn.kernels import Kernel
 from curnn.measure import fit_decay_time, fit_power_law
 from curnn.model import Stepper, relax, trace_decay
@@ -111,10 +111,9 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
         kick_traces = traces[k * batch:(k + 1) * batch]
         steps, values, lengths = [], [], []
         for trace in kick_traces:
-            stride = max(1, -(-len(trace) // params["trace_points"]))
-            kept = np.arange(0, len(trace), stride)
+            kept, thinned = thin_trace(trace, params["trace_points"])
             steps.append(kept)
-            values.append(trace[kept])
+            values.append(thinned)
             lengths.append(len(trace))
         raw[f"{kick}_values"], raw[f"{kick}_offsets"] = pack_ragged(values)
         raw[f"{kick}_steps"], _ = pack_ragged(steps)

@@ -12,10 +12,10 @@ Sweeps (config ``experiments.resonance.sweeps``), each a grid of runs:
 
 ``drive`` is ``site`` (site 0 of the ring: every mode receives ``A/N``, the paper's
 network case) or ``plane`` (the plane wave of the observed mode: the exact case).  Each
-run starts from rest, switches the drive on smoothly over ``ramp`` iterations (a sudden
+run starts from rest, switches the drive on smoothly over ``T`` iterations (a sudden
 switch-on rings every mode at its own eigenfrequency, and those free oscillations are
-barely damped near criticality), and stops when its lock-in amplitude has converged
-(:func:`curnn.model.lock_in`).  Every ``validate_every``-th run is checked against the
+barely damped near criticality; :func:`switch_on_length` sizes ``T`` per run), and stops
+when its lock-in amplitude has converged (:func:`curnn.model.lock_in`).  Every ``validate_every``-th run is checked against the
 steady state found directly by a Newton solve of the rotating-frame fixed point
 ``W = exp(-i omega) phi(U ⊛ W + A p)``.
 """
@@ -32,10 +32,10 @@ from curnn.io import run_id
 from curnn.grids import in_range, log_grid
 from curnn.kernels import Kernel, build_kernel
 from curnn.measure import fit_power_law
-from curnn.model import Stepper, lock_in, phi, plane_wave
+from curnn.model import Stepper, lock_in, phi, plane_wave, tangential_gain
 
 NAME = "resonance"
-RUN_KEYS = ("drive", "dtype", "tol", "block", "ramp", "max_iter")
+RUN_KEYS = ("drive", "dtype", "tol", "block", "max_iter")   # runs sharing these batch
 
 
 def kernel_names(params: dict[str, Any]) -> list[str]:
@@ -72,6 +72,35 @@ def sweep_frequencies(sweep: dict[str, Any], theta: np.ndarray
     return [(float(theta[k] + d), int(k), float(d)) for k in modes for d in offsets]
 
 
+def switch_on_length(ramp: dict[str, float], drive: str, amplitude: np.ndarray,
+                     omega: np.ndarray, mode: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Switch-on length ``T`` of each run, in iterations.
+
+    ``T = min(phase / |d|, relaxations * tau)``, clipped to ``[min, max]``, where ``d`` is
+    the detuning of the nearest mode the drive reaches and ``tau = -1 / ln g_t`` the
+    phase relaxation time at the estimated activity ``P = sum_k r_k^2`` (mean ``|Z|^2``
+    per site; :func:`curnn.theory.response_estimate` for each driven mode, ``A/N``
+    each for site drive).  A mode at detuning ``d`` is left ringing with a relative
+    amplitude ``~ (d T)^-5`` (:func:`curnn.model.switch_on`); a longer switch-on than a
+    few relaxation times gains nothing, because the ringing dies anyway.  Sizing
+    ``T`` per run makes the weakly driven, slightly detuned runs (relaxation times of
+    1e5 iterations) converge in a few windows instead of ringing for ``max_iter``.
+    """
+    amplitude, omega = np.asarray(amplitude, float), np.asarray(omega, float)
+    if drive == "site":
+        detuning = circular_offset(omega[:, None], theta[None, :])
+        share = amplitude[:, None] / theta.size
+        power = (theory.response_estimate(share, detuning) ** 2).sum(axis=1)
+        nearest = np.abs(detuning).min(axis=1)
+    else:
+        nearest = np.abs(circular_offset(omega, theta[mode]))
+        power = theory.response_estimate(amplitude, nearest) ** 2
+    tau = theory.relaxation_time(tangential_gain(np.sqrt(power)))
+    with np.errstate(divide="ignore"):
+        wanted = np.minimum(ramp["phase"] / nearest, ramp["relaxations"] * tau)
+    return np.clip(np.ceil(wanted), ramp["min"], ramp["max"]).astype(np.int64)
+
+
 def plan(params: dict[str, Any], kernel_specs: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """One row per (sweep, amplitude, frequency); the kernels are rebuilt from their specs
     for their eigenphases (the same multipliers as the kernel files)."""
@@ -88,10 +117,19 @@ def plan(params: dict[str, Any], kernel_specs: dict[str, dict[str, Any]]) -> pd.
                        "amplitude": amplitude, "omega": omega, "mode": mode,
                        "nearest_theta": float(theta[mode]), "detuning": detuning,
                        **{k: sweep[k] for k in RUN_KEYS if k != "drive"}}
-                identity = {**row, "experiment": NAME,
+                # the switch-on rule's parameters define the run; its length is derived
+                identity = {**row, "experiment": NAME, "ramp": sweep["ramp"],
                             "kernel_spec": kernel_specs[sweep["kernel"]]}
                 rows.append({"run_id": run_id(identity), **row})
     runs = pd.DataFrame(rows)
+    runs["ramp"] = np.zeros(len(runs), np.int64)
+    for sweep_name, index in runs.groupby("sweep", sort=False).indices.items():
+        part = runs.iloc[index]
+        sweep = params["sweeps"][sweep_name]
+        runs.loc[runs.index[index], "ramp"] = switch_on_length(
+            sweep["ramp"], sweep["drive"], part["amplitude"].to_numpy(),
+            part["omega"].to_numpy(), part["mode"].to_numpy(),
+            kernels[part["kernel"].iat[0]].theta.ravel())
     runs["validate"] = np.arange(len(runs)) % params["validate_every"] == 0
     return runs
 
@@ -161,13 +199,13 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
     out.update(iterations=np.zeros(size, np.int64), converged=np.zeros(size, bool),
                rel_change=np.full(size, np.nan), rel_error=np.full(size, np.nan),
                newton_residual=np.full(size, np.nan))
-    for (kernel_name, drive, dtype, tol, block, ramp, max_iter), index in batches.items():
+    for (kernel_name, drive, dtype, tol, block, max_iter), index in batches.items():
         part = runs.iloc[index]
         kernel = kernels[kernel_name]
         stepper = Stepper(kernel.multipliers, dtype)
         result = lock_in(stepper, part["amplitude"].to_numpy(), part["omega"].to_numpy(),
                          part["mode"].to_numpy(), drive, block=int(block), tol=float(tol),
-                         max_iter=int(max_iter), ramp=int(ramp), labels=list(part["run_id"]))
+                         max_iter=int(max_iter), ramp=part["ramp"].to_numpy(), labels=list(part["run_id"]))
         out["site"][index], out["mode"][index] = result.site, result.mode
         out["iterations"][index] = result.iterations
         out["converged"][index] = result.converged
