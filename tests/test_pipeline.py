@@ -1,5 +1,7 @@
 """End to end: the Snakemake workflow on the tiny config, in temporary directories."""
 
+import json
+import shutil
 import subprocess
 import sys
 
@@ -10,12 +12,15 @@ import yaml
 pytestmark = pytest.mark.e2e
 
 EXPERIMENTS = ("fixed_points", "resonance", "decay", "length")
-TABLES = ["tables/fits.parquet"] + [f"tables/{prefix}{name}.parquet" for name in EXPERIMENTS
-                                    for prefix in ("", "fits/")]
+TABLES = ["tables/fits.parquet", "tables/claims.parquet"] + [
+    f"tables/{prefix}{name}.parquet" for name in EXPERIMENTS for prefix in ("", "fits/")]
 FIGURES = [f"figures/{name}.{ext}"
-           for name in ("fig3_fixed_point", "fig4_power_laws", "fig5_resonances",
-                        "fig6_decay", "fig7_length")
+           for name in ("fig1_schematic", "fig2_kernel_matrix", "fig3_fixed_point",
+                        "fig4_power_laws", "fig5_resonances", "fig6_decay", "fig7_length")
            for ext in ("pdf", "png")]
+LATEX = shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+PAPER = ["paper/claims.tex", "paper/numbers.tex", "paper/fits.tex"] + (
+    ["paper/ms.pdf"] if LATEX else [])
 
 
 def snakemake(repo, workdir, *args, configfiles=()):
@@ -34,7 +39,7 @@ def built(repo, tmp_path_factory):
 
 
 def test_pipeline_builds_every_table_and_figure(built):
-    for path in TABLES + FIGURES:
+    for path in TABLES + FIGURES + PAPER:
         assert (built / path).stat().st_size > 0, path
     assert len(list((built / "runs" / "fixed_points").glob("shard-*-of-2.parquet"))) == 2
 
@@ -93,6 +98,50 @@ def test_background_tables_follow_the_data_contract(built):
     assert (ring["xi_rel_dev"].abs() < 5e-3).all()
 
 
+def test_claims_are_checked_and_failures_shown_not_fatal(built):
+    checked = pd.read_parquet(built / "tables" / "claims.parquet").set_index("id")
+    assert checked.loc["fig3-fixed-point-small", "status"] == "PASS"
+    # the caption's "(2*0.001)^(1/3) = 0.12549" is arithmetic that does not hold
+    assert checked.loc["fig3-caption-formula", "status"] == "FAIL"
+    assert checked.loc["fig5-network-size", "status"] == "DIFFERS"   # tiny config: N = 16
+    table = (built / "paper" / "claims.tex").read_text()
+    assert "0.125493" in table or "0.12549" in table
+
+
+def test_every_table_and_figure_has_a_provenance_sidecar(built):
+    for path in TABLES + FIGURES:
+        record = json.loads((built / (path + ".prov.json")).read_text())
+        assert record["sha256"] == __import__("hashlib").sha256(
+            (built / path).read_bytes()).hexdigest(), path
+        assert record["git_commit"] and record["parameters_sha256"]
+        assert "numpy" in record["environment"]["packages"]
+    figure = json.loads((built / "figures/fig6_decay.pdf.prov.json").read_text())
+    assert set(figure["inputs"]) == {"results/tables/decay.parquet",
+                                     "results/tables/fits/decay.parquet"}
+
+
+@pytest.mark.skipif(not LATEX, reason="latexmk/pdflatex not installed: the manuscript "
+                    "is skipped (apt-get install texlive-latex-base texlive-latex-recommended "
+                    "texlive-fonts-recommended lmodern latexmk)")
+def test_manuscript_holds_every_figure(built):
+    pdf = (built / "paper" / "ms.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    log = json.loads((built / "paper" / "ms.pdf.prov.json").read_text())
+    included = [p for p in log["inputs"] if p.startswith("results/figures/")]
+    assert len(included) == 7
+
+
+def test_report_shows_every_figure(built, repo):
+    workdir = built.parent
+    result = snakemake(repo, workdir, "--report", str(workdir / "report.zip"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    import zipfile
+    with zipfile.ZipFile(workdir / "report.zip") as report:
+        names = "\n".join(report.namelist())
+    for name in ("fig1_schematic", "fig5_resonances", "fig7_length"):
+        assert f"{name}.png" in names, name
+
+
 def test_outputs_do_not_depend_on_shards_or_jobs(built, repo, tmp_path):
     one_shard = tmp_path / "one_shard.yaml"
     one_shard.write_text(yaml.safe_dump({"experiments": {
@@ -100,7 +149,8 @@ def test_outputs_do_not_depend_on_shards_or_jobs(built, repo, tmp_path):
     result = snakemake(repo, tmp_path, "-j1", configfiles=[one_shard])
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "results/runs/fixed_points/shard-0-of-1.parquet").exists()
-    for path in TABLES + FIGURES:
+    # two builds of the same commit and config: identical tables, figures and PDF
+    for path in TABLES + FIGURES + PAPER:
         assert (tmp_path / "results" / path).read_bytes() == (built / path).read_bytes(), path
 
 

@@ -83,6 +83,10 @@ def _semantic_problems(config: dict[str, Any]) -> list[str]:
         if ramp["min"] > ramp["max"]:
             problems.append(f"config key 'experiments.resonance.sweeps.{sweep_name}.ramp': "
                             "min must not exceed max")
+    for name in resonance.get("solve_sweeps", []):
+        if name not in resonance.get("sweeps", {}):
+            problems.append(f"config key 'experiments.resonance.solve_sweeps': {name!r} is "
+                            f"not one of the sweeps {sorted(resonance.get('sweeps', {}))}")
     for name, range_ in resonance.get("fit_ranges", {}).items():
         if range_[0] >= range_[1]:
             problems.append(f"config key 'experiments.resonance.fit_ranges.{name}': the "

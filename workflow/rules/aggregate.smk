@@ -9,6 +9,8 @@ rule aggregate:
     output:
         table="results/tables/{experiment}.parquet",
         fits="results/tables/fits/{experiment}.parquet",
+        provenance=provenance_files("results/tables/{experiment}.parquet",
+                                    "results/tables/fits/{experiment}.parquet"),
     params:
         spec=lambda w: experiment_spec(w.experiment),
     shell:
@@ -20,6 +22,7 @@ rule collect_fits:
     input:
         [table_file(f"fits/{e}") for e in EXPERIMENTS],
     output:
-        "results/tables/fits.parquet",
+        fits="results/tables/fits.parquet",
+        provenance=provenance_files("results/tables/fits.parquet"),
     shell:
-        "{CURNN} collect-fits --inputs {input:q} --out {output:q}"
+        "{CURNN} collect-fits --inputs {input:q} --out {output.fits:q}"

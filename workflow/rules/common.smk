@@ -13,6 +13,8 @@ sys.path.insert(0, SRC)
 from curnn import experiments as _experiments  # noqa: E402
 from curnn import figures as _figures  # noqa: E402
 from curnn.config import validate_config  # noqa: E402
+from curnn.manuscript import LATEX_PACKAGES, latex_available  # noqa: E402
+from curnn.provenance import sidecar_path  # noqa: E402
 
 # Bad input stops here, before any job starts, with a message naming the key.
 validate_config(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
@@ -20,6 +22,28 @@ validate_config(config, os.path.join(workflow.basedir, "workflow/schemas/config.
 # Jobs run the library that sits beside this Snakefile, with the Python running Snakemake.
 CURNN = f"{shlex.quote(sys.executable)} -m curnn"
 shell.prefix("export PYTHONPATH=" + shlex.quote(SRC) + "${{PYTHONPATH:+:$PYTHONPATH}}; ")
+
+# The manuscript needs LaTeX; without it the build says so and makes everything else.
+LATEX = latex_available()
+if not LATEX:
+    print("NOTE: latexmk/pdflatex not found, so results/paper/ms.pdf will not be built "
+          "(everything else will). Install: apt-get install " + " ".join(LATEX_PACKAGES),
+          file=sys.stderr)
+
+
+def _source_date_epoch():
+    """The PDF's date: $SOURCE_DATE_EPOCH, else the time of the checked-out commit."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    import subprocess
+    try:
+        return int(subprocess.run(["git", "-C", workflow.basedir, "log", "-1", "--format=%ct"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    except (OSError, ValueError, subprocess.CalledProcessError):
+        return 0
+
+
+SOURCE_DATE_EPOCH = _source_date_epoch()
 
 EXPERIMENTS = [name for name in _experiments.EXPERIMENTS if name in config["experiments"]]
 FIGURES = {key: module for key, module in _figures.FIGURES.items()}
@@ -65,6 +89,11 @@ def table_file(key):
 
 def all_tables():
     return [table_file(e) for e in EXPERIMENTS]
+
+
+def provenance_files(*paths):
+    """The provenance sidecars `<path>.prov.json` of outputs."""
+    return [str(sidecar_path(p)) for p in paths]
 
 
 def figure_files(figure):

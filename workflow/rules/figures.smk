@@ -6,7 +6,9 @@ rule figure:
         unpack(lambda w: figure_tables(FIGURE_BY_NAME[w.name])),
     output:
         pdf="results/figures/{name}.pdf",
-        png="results/figures/{name}.png",
+        png=report("results/figures/{name}.png", caption="../report/figure.rst",
+                   category="Figures"),
+        provenance=provenance_files("results/figures/{name}.pdf", "results/figures/{name}.png"),
     params:
         figure=lambda w: FIGURE_BY_NAME[w.name],
         tables=figure_table_args,
@@ -14,6 +16,16 @@ rule figure:
     shell:
         "{CURNN} figure --figure {params.figure} --tables {params.tables}"
         " --dpi {params.dpi} --pdf {output.pdf:q} --png {output.png:q}"
+
+
+rule fig1:
+    input:
+        figure_files("fig1"),
+
+
+rule fig2:
+    input:
+        figure_files("fig2"),
 
 
 rule fig3:

@@ -130,7 +130,10 @@ def plan(params: dict[str, Any], kernel_specs: dict[str, dict[str, Any]]) -> pd.
             sweep["ramp"], sweep["drive"], part["amplitude"].to_numpy(),
             part["omega"].to_numpy(), part["mode"].to_numpy(),
             kernels[part["kernel"].iat[0]].theta.ravel())
-    runs["validate"] = np.arange(len(runs)) % params["validate_every"] == 0
+    # every validate_every-th run, and every run of the sweeps solved in full (the site
+    # drive has no closed form: its direct steady state is the exact comparator)
+    runs["validate"] = ((np.arange(len(runs)) % params["validate_every"] == 0)
+                        | runs["sweep"].isin(params.get("solve_sweeps", [])))
     return runs
 
 
@@ -297,33 +300,60 @@ def half_width(detuning: np.ndarray, response: np.ndarray,
     return float(np.exp(np.log(d[j - 1]) + t * (np.log(d[j]) - np.log(d[j - 1]))))
 
 
+def law_points(group: pd.DataFrame, response: str) -> dict[str, float]:
+    """Peak (``d = 0``), off-resonance (last, far detuning) and half-width of one
+    resonance's ``d >= 0`` runs, from the column ``response``; NaN where a run they
+    need did not converge."""
+    near, far = group.iloc[:-1], group.iloc[-1]
+    ok = near["converged"].to_numpy()
+    return {
+        "peak": near[response].iat[0] if ok[0] else np.nan,
+        "off_resonance": far[response] if far["converged"] else np.nan,
+        "half_width": half_width(near["detuning"].to_numpy(), near[response].to_numpy(), ok),
+    }
+
+
 def resonance_laws(table: pd.DataFrame) -> pd.DataFrame:
     """Per (sweep, drive, amplitude): peak, off-resonance response, half-width.
 
-    Measured from the runs with ``d >= 0`` of each ``laws`` sweep's first resonance,
-    with the exact single-mode values beside them (``A/N`` for site drive).  A law's
-    point is NaN when a run it needs did not converge.
+    Measured from the runs with ``d >= 0`` of each ``laws`` sweep's first resonance.
+    Beside them, ``<law>_theory``: the exact value -- the single-mode solution for the
+    plane drive; for the site drive, where no closed form exists, the steady state of
+    the whole network solved directly (Newton) when the sweep is in ``solve_sweeps``,
+    else NaN -- and ``<law>_single_mode``: the single-mode solution with the mode's
+    share of the drive (``A/N`` for site drive: the independent-mode approximation).
+    A law's point is NaN when a run it needs did not converge.
     """
     rows = []
     laws = table[(table["kind"] == "laws") & (table["detuning"] >= 0)]
     for (sweep, drive, amplitude, mode), group in laws.groupby(
             ["sweep", "drive", "amplitude", "mode"], sort=True):
         group = group.sort_values("detuning")
-        near, far = group.iloc[:-1], group.iloc[-1]
         share = amplitude / group["N"].iat[0] if drive == "site" else amplitude
-        rows.append({
-            "sweep": sweep, "drive": drive, "amplitude": amplitude, "mode": mode,
-            "far_detuning": far["detuning"],
-            "peak": near["response_mode"].iat[0] if near["converged"].iat[0] else np.nan,
-            "peak_theory": near["response_mode_theory"].iat[0],
-            "off_resonance": far["response_mode"] if far["converged"] else np.nan,
-            "off_resonance_theory": far["response_mode_theory"],
-            "half_width": half_width(near["detuning"].to_numpy(),
-                                     near["response_mode"].to_numpy(),
-                                     near["converged"].to_numpy()),
-            "half_width_theory": theory.resonance_half_width(share),
-        })
+        single = law_points(group, "response_mode_theory")
+        single["half_width"] = theory.resonance_half_width(share)
+        if drive == "plane":
+            exact = single
+        elif group["validate"].all():
+            exact = law_points(group, "validated_mode")
+        else:
+            exact = dict.fromkeys(single, np.nan)
+        measured = law_points(group, "response_mode")
+        rows.append({"sweep": sweep, "drive": drive, "amplitude": amplitude, "mode": mode,
+                     "far_detuning": group["detuning"].iat[-1],
+                     **{law: measured[law] for law in measured},
+                     **{f"{law}_theory": exact[law] for law in exact},
+                     **{f"{law}_single_mode": single[law] for law in single}})
     return pd.DataFrame(rows)
+
+
+def fit_or_nan(x: pd.Series, y: pd.Series) -> tuple[float, float]:
+    """``(exponent, prefactor)`` of a power law, NaN if fewer than two finite points."""
+    finite = np.isfinite(y.to_numpy(float))
+    if finite.sum() < 2:
+        return np.nan, np.nan
+    fit = fit_power_law(x[finite], y[finite])
+    return fit.exponent, fit.prefactor
 
 
 def fit_laws(laws: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
@@ -337,14 +367,16 @@ def fit_laws(laws: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
                 if len(ok) < 2:
                     continue
                 measured = fit_power_law(ok["amplitude"], ok[quantity])
-                exact = fit_power_law(ok["amplitude"], ok[f"{quantity}_theory"])
+                exact = fit_or_nan(ok["amplitude"], ok[f"{quantity}_theory"])
+                single = fit_power_law(ok["amplitude"], ok[f"{quantity}_single_mode"])
                 exponent, prefactor = theory.RESONANCE_POWER_LAWS[quantity]
                 rows.append({
                     "experiment": NAME, "quantity": quantity, "variable": "amplitude",
                     "sweep": sweep, "drive": drive, "range": range_name,
                     **vars(measured),
-                    "exponent_theory_range": exact.exponent,
-                    "prefactor_theory_range": exact.prefactor,
+                    "exponent_theory_range": exact[0],
+                    "prefactor_theory_range": exact[1],
+                    "exponent_single_mode_range": single.exponent,
                     "exponent_asymptotic": exponent,
                     "prefactor_asymptotic": np.nan if prefactor is None else prefactor,
                 })

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from curnn.figures import (fig3_fixed_point, fig4_power_laws, fig5_resonances, fig6_decay,
-                           fig7_length)
+from curnn.figures import (fig1_schematic, fig2_kernel_matrix, fig3_fixed_point,
+                           fig4_power_laws, fig5_resonances, fig6_decay, fig7_length)
 
 FIGURES: dict[str, ModuleType] = {
-    "fig3": fig3_fixed_point, "fig4": fig4_power_laws, "fig5": fig5_resonances,
+    "fig1": fig1_schematic, "fig2": fig2_kernel_matrix, "fig3": fig3_fixed_point,
+    "fig4": fig4_power_laws, "fig5": fig5_resonances,
     "fig6": fig6_decay, "fig7": fig7_length}
 
 

@@ -90,9 +90,10 @@ def draw_laws(ax: plt.Axes, table: pd.DataFrame) -> None:
                 marker_style.update(markerfacecolor="none", color="0.35")
             ax.plot(group["amplitude"], group[quantity], **marker_style,
                     label=f"{label} ({drive})")
-            if plane:
-                ax.plot(group["amplitude"], group[f"{quantity}_theory"],
-                        **{**style.THEORY, "linewidth": 0.8})
+            # exact comparator: single-mode theory (plane), direct steady-state solve (site)
+            ax.plot(group["amplitude"], group[f"{quantity}_theory"],
+                    **{**style.THEORY, "linewidth": 0.8,
+                       **({} if plane else {"color": "0.5", "linestyle": "-."})})
     amplitudes = np.logspace(np.log10(laws["amplitude"].min()),
                              np.log10(laws["amplitude"].max()), 50)
     for quantity in ("peak", "half_width"):
@@ -102,8 +103,8 @@ def draw_laws(ax: plt.Axes, table: pd.DataFrame) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("drive amplitude $A$")
     ax.set_ylabel("response, half-width (rad)")
-    ax.set_title(r"laws: $r(0) \sim (2A)^{1/3}$, width $\sim \frac{\sqrt{7}}{4}(2A)^{2/3}$",
-                 fontsize=8)
+    ax.set_title(r"laws: $r(0) \sim (2A)^{1/3}$, width $\sim \frac{\sqrt{7}}{4}(2A)^{2/3}$"
+                 "\n(red: exact, plane; dash-dot: direct solve, site)", fontsize=7)
     ax.legend(fontsize=5.5, loc="lower right", ncol=2)
 
 

@@ -65,13 +65,16 @@ def draw_times(ax: plt.Axes, table: pd.DataFrame, fits: pd.DataFrame) -> None:
                 for m, (_, g) in enumerate(table.groupby("kernel", sort=False))]
     handles.append(plt.Line2D([], [], color="0.4", marker="_", linestyle="none",
                               label="local: exact linear, same window"))
-    ax.legend(handles=handles, loc="lower left", fontsize=5.5)
+    ax.legend(handles=handles, loc="lower left", fontsize=5)
     text = []
     for kind in COLORS:
         rows = fits[fits["quantity"] == LAW[kind]]
-        for _, fit in rows.iterrows():
-            text.append(f"{kind}, {fit['kernel']}: $B^{{{fit['exponent']:.4f}}}$ "
-                        f"(exact {fit['exponent_theory_range']:.4f})")
+        if len(rows):
+            fit = rows.iloc[0]
+            text.append(f"{kind}: $B^{{{fit['exponent']:.4f}}}$ (exact {fit['exponent_theory_range']:.4f})")
+    if len(fits):
+        text.append(f"fits: {fits['kernel'].iat[0]}, $B$ in [{fits['x_min'].iat[0]:.0e}, "
+                    f"{fits['x_max'].iat[0]:.0e}]")
     ax.set_title(r"decay times; dashed: $\propto B^{-2/3}$")
     ax.text(0.98, 0.98, "\n".join(text), transform=ax.transAxes, ha="right", va="top",
             fontsize=5.5)
@@ -91,7 +94,7 @@ def draw_deviation(ax: plt.Axes, table: pd.DataFrame) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("background input $B$")
     ax.set_ylabel(r"$|\tau / \tau_\mathrm{theory} - 1|$")
-    ax.set_title("simulation against exact theory")
+    ax.set_title("against exact theory")
 
 
 def draw_trace(ax: plt.Axes, table: pd.DataFrame) -> None:
@@ -108,19 +111,18 @@ def draw_trace(ax: plt.Axes, table: pd.DataFrame) -> None:
                 color="tab:red", linewidth=0.8, linestyle="--",
                 label=f"$-1/\\ln\\sqrt{{g_r g_t}}$ = {row['tau_rate_theory']:.4g}")
     ax.set_xlabel("iterations after the kick")
-    ax.set_ylabel(r"$\|Z_n - Z^*\| / \|Z_1 - Z^*\|$")
-    ax.set_title(f"local kick, {kernel_label(first_kernel)}, $B$ = {row['background']:.2g}")
+    ax.set_ylabel(r"$\|Z_n - Z^*\|$ (normalised)")
+    ax.set_title(f"local kick, $B$ = {row['background']:.2g}\n{kernel_label(first_kernel)}")
     ax.legend(loc="upper right", fontsize=6)
 
 
 def plot(tables: dict[str, pd.DataFrame]) -> plt.Figure:
     table, fits = tables["decay"], tables["fits/decay"]
-    fig, axes = plt.subplots(1, 3, figsize=(style.PAGE_WIDTH, 2.9),
-                             gridspec_kw={"width_ratios": [1.3, 1, 1], "wspace": 0.38})
+    fig, axes = plt.subplots(1, 3, figsize=(style.PAGE_WIDTH, 3.2),
+                             gridspec_kw={"width_ratios": [1.4, 1, 1], "wspace": 0.6})
     draw_times(axes[0], table, fits)
     draw_deviation(axes[1], table)
     draw_trace(axes[2], table)
     for ax, letter in zip(axes, "abc"):
-        ax.text(-0.02, 1.02, f"({letter})", transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=8, fontweight="bold")
+        ax.set_title(f"({letter}) {ax.get_title()}", fontsize=8)
     return fig

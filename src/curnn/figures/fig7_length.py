@@ -60,8 +60,9 @@ def draw_lengths(ax: plt.Axes, table: pd.DataFrame, fits: pd.DataFrame) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("background input $B$")
     ax.set_ylabel(r"propagation length $\xi$ (sites)")
-    ax.set_title(r"$\xi$; solid: lattice pole, dashed: $\propto\sqrt{\alpha}\,B^{-1/3}$")
-    ax.legend(loc="upper right", fontsize=5.5)
+    ax.set_title("$\\xi$; solid: lattice pole\n"
+                 r"dashed: $\propto\sqrt{\alpha}\,B^{-1/3}$")
+    ax.legend(loc="lower left", fontsize=5)
 
 
 def draw_deviation(ax: plt.Axes, table: pd.DataFrame) -> None:
@@ -77,7 +78,7 @@ def draw_deviation(ax: plt.Axes, table: pd.DataFrame) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("background input $B$")
     ax.set_ylabel(r"$|\xi / \xi_\mathrm{theory} - 1|$")
-    ax.set_title("simulation against the lattice pole")
+    ax.set_title("against the lattice pole")
 
 
 def draw_profile(ax: plt.Axes, table: pd.DataFrame, source: float) -> None:
@@ -102,18 +103,17 @@ def draw_profile(ax: plt.Axes, table: pd.DataFrame, source: float) -> None:
     ax.set_xlim(0, min(len(profile), 1.3 * hi))
     ax.set_xlabel("distance from the source $x$ (sites)")
     ax.set_ylabel(r"$|Z_S - Z_B|$ (relative)")
-    ax.set_title(f"response profile, {kernel_label(group)}, $B$ = {row['background']:.2g}")
+    ax.set_title(f"response profile, $B$ = {row['background']:.2g}\n{kernel_label(group)}")
     ax.legend(loc="upper right", fontsize=6)
 
 
 def plot(tables: dict[str, pd.DataFrame]) -> plt.Figure:
     table, fits = tables["length"], tables["fits/length"]
-    fig, axes = plt.subplots(1, 3, figsize=(style.PAGE_WIDTH, 2.9),
-                             gridspec_kw={"width_ratios": [1.3, 1, 1], "wspace": 0.38})
+    fig, axes = plt.subplots(1, 3, figsize=(style.PAGE_WIDTH, 3.2),
+                             gridspec_kw={"width_ratios": [1.4, 1, 1], "wspace": 0.6})
     draw_lengths(axes[0], table, fits)
     draw_deviation(axes[1], table)
     draw_profile(axes[2], table, float(table["source"].iat[0]))
     for ax, letter in zip(axes, "abc"):
-        ax.text(-0.02, 1.02, f"({letter})", transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=8, fontweight="bold")
+        ax.set_title(f"({letter}) {ax.get_title()}", fontsize=8)
     return fig

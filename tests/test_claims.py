@@ -1,0 +1,105 @@
+"""The claims engine, the generated LaTeX, and the provenance sidecars."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from curnn import claims
+from curnn.provenance import file_sha256, sidecar_path, write_provenance
+
+TABLES = {
+    "fixed_points": pd.DataFrame({"input": [0.001, 0.11], "x_star": [0.125493, 0.552008]}),
+    "fits": pd.DataFrame({"experiment": ["fixed_points"], "quantity": ["x_star"],
+                          "exponent": [0.3319]}),
+    "resonance": pd.DataFrame({"detuning": [-0.1, 0.0, 0.1], "response": [1.0, 3.0, 1.1],
+                               "converged": [True, True, False]}),
+}
+
+
+def claim(**kw):
+    base = {"id": "c", "source": "Fig. 3", "claim": "text", "tolerance": {"abs": 5e-6}}
+    return {**base, **kw}
+
+
+def test_arithmetic_accepts_only_plain_arithmetic():
+    assert claims.arithmetic("(2*0.001)**(1/3)") == pytest.approx(0.125992, rel=1e-5)
+    assert claims.arithmetic("-2/3") == pytest.approx(-2 / 3)
+    assert claims.arithmetic(42) == 42.0
+    with pytest.raises(claims.ClaimError):
+        claims.arithmetic("__import__('os').system('true')")
+
+
+def test_a_true_claim_passes_and_a_false_one_fails_without_stopping():
+    checked = claims.evaluate_claims([
+        claim(id="exact", paper_value=0.12549,
+              measured={"table": "fixed_points", "where": {"input": 0.001}, "column": "x_star"}),
+        claim(id="formula", paper_value="(2*0.001)**(1/3)",
+              measured={"table": "fixed_points", "where": {"input": 0.001}, "column": "x_star"}),
+        claim(id="missing", paper_value=1,
+              measured={"table": "fixed_points", "where": {"input": 0.5}, "column": "x_star"}),
+    ], TABLES)
+    assert checked.set_index("id")["status"].to_dict() == {
+        "exact": "PASS", "formula": "FAIL", "missing": "FAIL"}
+    assert "expected exactly one" in checked.set_index("id").loc["missing", "note"]
+
+
+def test_reductions_and_comparisons():
+    spec = {"table": "resonance", "column": "detuning", "reduce": "at_max", "by": "response"}
+    assert claims.measured_value(spec, TABLES) == 0.0
+    spec = {"table": "resonance", "column": "converged", "reduce": "fraction"}
+    assert claims.measured_value(spec, TABLES) == pytest.approx(2 / 3)
+    assert claims.check(0.5, 1.0, "at_most", {"abs": 0})[0]
+    assert not claims.check(1.5, 1.0, "at_most", {"abs": 0.1})[0]
+    assert claims.check(0.95, 1.0, "equal", {"rel": 0.1})[0]
+    assert not claims.check(np.nan, 1.0, "equal", {"abs": 1})[0]
+
+
+def test_setup_statements_match_or_differ_instead_of_passing():
+    checked = claims.evaluate_claims([claim(
+        kind="setup", paper_value=1024,
+        measured={"table": "resonance", "column": "detuning", "reduce": "count"},
+        tolerance={"abs": 0})], TABLES)
+    assert checked["status"].iat[0] == "DIFFERS"
+
+
+def test_latex_outputs_quote_the_measured_values(tmp_path):
+    checked = claims.evaluate_claims([claim(
+        id="fig3-x", paper_value=0.12549,
+        measured={"table": "fixed_points", "where": {"input": 0.001}, "column": "x_star"})],
+        TABLES)
+    table = claims.claims_latex(checked)
+    assert "0.125493" in table and "PASS" in table
+    macros = claims.numbers_latex({"xStar": 0.552008}, checked)
+    assert r"curnn@num@xStar\endcsname{\ensuremath{0.552008}}" in macros
+    assert r"curnn@claim@fig3-x\endcsname{\ensuremath{0.125493}}" in macros
+
+
+def test_the_shipped_claims_file_is_well_formed(repo):
+    shipped = claims.load_claims(repo / "paper" / "claims.yaml")
+    assert len(shipped) >= 20
+    for item in shipped:
+        assert {"id", "source", "claim", "paper_value", "measured", "tolerance"} <= set(item)
+        claims.arithmetic(item["paper_value"])
+        assert item.get("comparison", "equal") in claims.COMPARISONS
+        assert item["measured"].get("reduce", "one") in claims.REDUCTIONS
+    numbers = yaml.safe_load((repo / "paper" / "numbers.yaml").read_text())["numbers"]
+    assert all({"table", "column"} <= set(spec) for spec in numbers.values())
+
+
+def test_provenance_sidecar_records_hashes_and_versions(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("input")
+    out = tmp_path / "out.txt"
+    out.write_text("output")
+    write_provenance([out], [source], {"figure": "fig3", "dpi": 60})
+    record = json.loads(sidecar_path(out).read_text())
+    assert record["sha256"] == file_sha256(out)
+    assert record["inputs"] == {str(source): file_sha256(source)}
+    assert record["git_commit"]
+    assert {"numpy", "pandas", "matplotlib", "snakemake"} <= set(record["environment"]["packages"])
+    first = sidecar_path(out).read_bytes()
+    write_provenance([out], [source], {"figure": "fig3", "dpi": 60})
+    assert sidecar_path(out).read_bytes() == first   # no timestamps

@@ -1,0 +1,150 @@
+"""The workflow on a real single-node SLURM (tests/slurm/single_node.sh), against a local run.
+
+Needs root and the Debian packages slurmctld, slurmd, slurm-client and munge
+(`tests/slurm/single_node.sh install`; CI installs them).  Where SLURM cannot start,
+the tests are skipped with the reason.  Everything the cluster starts is stopped by
+PID afterwards, and the test checks that nothing of it is left running.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slurm]
+
+SCRIPT = "tests/slurm/single_node.sh"
+TABLES = ["fixed_points", "resonance", "decay", "length", "fits", "claims"]
+#: no accounting database: the plugin's default `sacct` status query would hang
+SLURM_FLAGS = ["--slurm-no-account", "--slurm-status-command", "squeue",
+               "--slurm-init-seconds-before-status-checks", "2",
+               "--seconds-between-status-checks", "2"]
+
+
+def why_slurm_cannot_start() -> str | None:
+    if os.geteuid() != 0:
+        return "not root: the test cluster runs its daemons as root"
+    missing = [t for t in ("munged", "slurmctld", "slurmd", "sbatch", "squeue")
+               if shutil.which(t) is None]
+    if missing:
+        return f"SLURM not installed (missing {', '.join(missing)}): run {SCRIPT} install"
+    try:
+        import snakemake_executor_plugin_slurm  # noqa: F401
+    except ImportError:
+        return "snakemake-executor-plugin-slurm not installed (pip install -e '.[test]')"
+    return None
+
+
+def daemon_pids(state):
+    run = state / "run"
+    return [int(p.read_text()) for p in run.glob("*.pid")] if run.exists() else []
+
+
+@pytest.fixture(scope="module")
+def cluster(repo, tmp_path_factory):
+    reason = why_slurm_cannot_start()
+    if reason:
+        pytest.skip(reason)
+    state = tmp_path_factory.mktemp("slurm")
+    started = subprocess.run(["bash", str(repo / SCRIPT), "start", str(state)],
+                             capture_output=True, text=True, timeout=180)
+    if started.returncode != 0:
+        subprocess.run(["bash", str(repo / SCRIPT), "stop", str(state)], timeout=120)
+        pytest.skip(f"SLURM could not start: {started.stderr[-2000:]}")
+    pids = daemon_pids(state)
+    env = {**os.environ, "SLURM_CONF": str(state / "slurm.conf")}
+    yield env
+    subprocess.run(["bash", str(repo / SCRIPT), "stop", str(state)], timeout=120)
+    alive = [pid for pid in pids if os.path.exists(f"/proc/{pid}")]
+    assert not alive, f"cluster processes left running: {alive}"
+
+
+def snakemake(repo, workdir, *args, env=None, slurm=True):
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(repo / "Snakefile"),
+           "--directory", str(workdir), "--configfile", str(repo / "config" / "tiny.yaml")]
+    if slurm:
+        cmd += ["--profile", str(repo / "workflow" / "profiles" / "slurm"), *SLURM_FLAGS]
+    return cmd + list(args), env
+
+
+def run(cmd_env, timeout=900):
+    cmd, env = cmd_env
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="module")
+def local_tables(repo, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("local")
+    result = run(snakemake(repo, workdir, "-j2", "paper", slurm=False))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir / "results" / "tables"
+
+
+def assert_same_tables(workdir, local_tables):
+    for name in TABLES:
+        ours = workdir / "results" / "tables" / f"{name}.parquet"
+        assert ours.read_bytes() == (local_tables / f"{name}.parquet").read_bytes(), name
+
+
+def test_tiny_config_through_sbatch_and_squeue_matches_the_local_run(
+        repo, cluster, local_tables, tmp_path):
+    result = run(snakemake(repo, tmp_path, "paper", env=cluster))
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    # every job went through sbatch: the plugin keeps a log per cluster job
+    logs = list((tmp_path / ".snakemake" / "slurm_logs").rglob("*.log"))
+    assert logs, "no SLURM job logs"
+    assert_same_tables(tmp_path, local_tables)
+
+
+def test_a_killed_cluster_run_restarts_and_finishes_only_what_is_left(
+        repo, cluster, local_tables, tmp_path):
+    cmd, env = snakemake(repo, tmp_path, "paper", env=cluster)
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, start_new_session=True)
+    # wait until the first simulation shards are done, then kill the whole run
+    shards = tmp_path / "results" / "runs"
+    deadline = time.time() + 600
+    while time.time() < deadline and len(list(shards.glob("*/shard-*.parquet"))) < 2:
+        if first.poll() is not None:
+            pytest.fail("the run finished before it could be killed:\n" + first.stdout.read()[-3000:])
+        time.sleep(1)
+    os.killpg(first.pid, signal.SIGTERM)
+    first.wait(timeout=120)
+    subprocess.run(["scancel", "--user=root"], env=cluster, timeout=60)
+    done_before = {p: p.read_bytes() for p in (tmp_path / "results").rglob("*.parquet")}
+    assert done_before, "nothing finished before the kill"
+    assert not (tmp_path / "results" / "tables" / "claims.parquet").exists()
+
+    unlock = run(snakemake(repo, tmp_path, "--unlock", env=cluster))
+    assert unlock.returncode == 0, unlock.stderr[-2000:]
+    second = run(snakemake(repo, tmp_path, "paper", env=cluster))
+    log = second.stdout + second.stderr
+    assert second.returncode == 0, log[-4000:]
+    # the restart ran only the simulations that were missing, with the same results
+    planned = planned_shards(repo)
+    rerun = job_count(log, "simulate")
+    assert 0 <= rerun < planned, (rerun, planned)
+    for path, content in done_before.items():
+        assert path.read_bytes() == content, path
+    assert_same_tables(tmp_path, local_tables)
+
+
+def job_count(log: str, rule: str) -> int:
+    """Jobs of ``rule`` in Snakemake's "Job stats" table (0 if none ran)."""
+    for line in log.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == rule and parts[1].isdigit():
+            return int(parts[1])
+    return 0
+
+
+def planned_shards(repo) -> int:
+    """Simulation jobs of the tiny config."""
+    from curnn.config import load_config
+
+    config = load_config(repo / "config.yaml", repo / "config" / "tiny.yaml")
+    return sum(e["shards"] for e in config["experiments"].values())
