@@ -195,6 +195,9 @@ def claims_latex(claims: pd.DataFrame) -> str:
             f"{latex_escape(row.source)} & {latex_escape(row.claim)} & "
             f"{symbol[row.comparison]}${format_number(row.paper_value)}$ & "
             f"${format_number(row.measured_value)}$ & {tolerance} & {status} \\\\")
+        if row.note and not row.passed:
+            lines.append(rf"& \multicolumn{{5}}{{p{{0.85\linewidth}}}}{{\footnotesize\emph{{why:}} "
+                         rf"{latex_escape(row.note.strip())}}} \\")
     lines += [r"\hline", r"\end{longtable}"]
     return "\n".join(lines) + "\n"
 

@@ -192,6 +192,52 @@ def _least_squares_errors(result) -> np.ndarray:
     return np.sqrt(np.abs(np.diag(cov)))
 
 
+@dataclass
+class _ProfileWindow:
+    """The part of a response profile a fit uses, with Prony's starting values."""
+
+    x: np.ndarray            # distances from the source, sites
+    data: np.ndarray         # complex response at x
+    xi0: float               # Prony's length and wavenumber
+    q0: float
+    weights: np.ndarray      # inverse of the starting envelope: relative residuals
+
+    @classmethod
+    def of(cls, profile: np.ndarray, start: int, drop: float, period: int | None):
+        profile = np.asarray(profile, dtype=complex)
+        end = (period // 2 - 1) if period else len(profile) - 1
+        lo, hi = fit_window(profile, start, drop, end)
+        x = np.arange(lo, hi + 1, dtype=float)
+        data = profile[lo:hi + 1]
+        xi0, q0 = prony_decay(x, data)
+        first_period = data[: max(2, int(np.pi / max(q0, 1e-9)))]
+        weights = np.exp((x - lo) / xi0) / np.abs(first_period).max()
+        return cls(x, data, xi0, q0, weights)
+
+    def fit(self, model, p0: np.ndarray, xi_of=lambda p: p[0], xi_error_of=None
+            ) -> LengthFit:
+        """Weighted least squares of ``model(p, x)`` to the data, from ``p0``.
+
+        ``p[1]`` is the wavenumber; ``xi_of(p)`` the length (and ``xi_error_of(p, se)``
+        its standard error, default ``se[0]``)."""
+        from scipy.optimize import least_squares
+
+        def residual(p):
+            r = (model(p, self.x) - self.data) * self.weights
+            return np.concatenate([r.real, r.imag])
+
+        result = least_squares(residual, p0, x_scale="jac", xtol=1e-15, ftol=1e-15,
+                               gtol=1e-15)
+        errors = _least_squares_errors(result)
+        xi_error = xi_error_of(result.x, errors) if xi_error_of else errors[0]
+        return LengthFit(xi=float(xi_of(result.x)), xi_stderr=float(xi_error),
+                         wavenumber=float(abs(result.x[1])),
+                         wavenumber_stderr=float(errors[1]),
+                         window_start=int(self.x[0]), window_end=int(self.x[-1]),
+                         n_points=len(self.x),
+                         rel_residual_rms=float(np.sqrt(np.mean(result.fun ** 2) * 2)))
+
+
 def fit_damped_cosine(profile: np.ndarray, *, start: int, drop: float,
                       period: int | None = None) -> LengthFit:
     """Fit ``f(x) = e^{-x/xi} (A cos qx + B sin qx)`` (``A, B`` complex) to a 1D response.
@@ -201,41 +247,22 @@ def fit_damped_cosine(profile: np.ndarray, *, start: int, drop: float,
     image ``f(period - x)`` is part of the model.  Weighted least squares with weights
     ``e^{x / xi_0}`` (``xi_0`` from :func:`prony_decay`), i.e. relative residuals.
     """
-    from scipy.optimize import least_squares
+    window = _ProfileWindow.of(profile, start, drop, period)
 
-    profile = np.asarray(profile, dtype=complex)
-    end = (period // 2 - 1) if period else len(profile) - 1
-    lo, hi = fit_window(profile, start, drop, end)
-    x = np.arange(lo, hi + 1, dtype=float)
-    data = profile[lo:hi + 1]
-    xi0, q0 = prony_decay(x, data)
-
-    def basis(p, xs):
-        xi, q = p
+    def basis(xi, q, xs):
         return np.exp(-xs / xi) * np.stack([np.cos(q * xs), np.sin(q * xs)])
 
     def model(p, xs):
-        b = basis(p[:2], xs)
+        b = basis(p[0], p[1], xs)
         if period:
-            b = b + basis(p[:2], period - xs)
+            b = b + basis(p[0], p[1], period - xs)
         coef = p[2:].reshape(2, 2)          # rows: cos, sin; columns: real, imag part
         return (coef[:, 0] @ b) + 1j * (coef[:, 1] @ b)
 
-    weights = np.exp((x - lo) / xi0) / np.abs(data[: max(2, int(np.pi / max(q0, 1e-9)))]).max()
-    b0 = basis((xi0, q0), x).T
-    coef0, *_ = np.linalg.lstsq(b0, np.stack([data.real, data.imag], 1), rcond=None)
-    p0 = np.concatenate([[xi0, q0], coef0.ravel()])
-
-    def residual(p):
-        r = (model(p, x) - data) * weights
-        return np.concatenate([r.real, r.imag])
-
-    result = least_squares(residual, p0, x_scale="jac", xtol=1e-15, ftol=1e-15, gtol=1e-15)
-    errors = _least_squares_errors(result)
-    return LengthFit(xi=float(result.x[0]), xi_stderr=float(errors[0]),
-                     wavenumber=float(abs(result.x[1])), wavenumber_stderr=float(errors[1]),
-                     window_start=lo, window_end=hi, n_points=len(x),
-                     rel_residual_rms=float(np.sqrt(np.mean(result.fun ** 2) * 2)))
+    # the amplitudes are linear: start them at their least-squares values
+    coef0, *_ = np.linalg.lstsq(basis(window.xi0, window.q0, window.x).T,
+                                np.stack([window.data.real, window.data.imag], 1), rcond=None)
+    return window.fit(model, np.concatenate([[window.xi0, window.q0], coef0.ravel()]))
 
 
 def fit_k0_profile(profile: np.ndarray, *, start: int, drop: float,
@@ -246,15 +273,10 @@ def fit_k0_profile(profile: np.ndarray, *, start: int, drop: float,
     continuum Green's function ``K0(m r)``: ``xi = 1 / Re m``, wavenumber ``|Im m|``.
     On an ``E x E`` torus (``period = E``) the image at ``E - x`` is included.
     """
-    from scipy.optimize import least_squares
     from scipy.special import kve
 
-    profile = np.asarray(profile, dtype=complex)
-    end = (period // 2 - 1) if period else len(profile) - 1
-    lo, hi = fit_window(profile, start, drop, end)
-    x = np.arange(lo, hi + 1, dtype=float)
-    data = profile[lo:hi + 1]
-    xi0, q0 = prony_decay(x, data)
+    window = _ProfileWindow.of(profile, start, drop, period)
+    lo = window.x[0]
 
     def green(m, xs):
         # K0(z) = kve(0, z) e^{-z}; scaled by e^{m lo} to keep the numbers O(1)
@@ -272,22 +294,11 @@ def fit_k0_profile(profile: np.ndarray, *, start: int, drop: float,
         a_u, a_v = p[2] + 1j * p[3], p[4] + 1j * p[5]
         return (a_u * g).real + 1j * (a_v * g).real
 
-    weights = np.exp((x - lo) / xi0) / np.abs(data[: max(2, int(np.pi / max(q0, 1e-9)))]).max()
-    g0 = basis((1.0 / xi0, q0), x)
+    g0 = basis((1.0 / window.xi0, window.q0), window.x)
     # Re[a g] = a_re g_re - a_im g_im: linear in (a_re, a_im)
-    design = np.stack([g0.real, -g0.imag], 1)
-    a0, *_ = np.linalg.lstsq(design * weights[:, None],
-                             np.stack([data.real, data.imag], 1) * weights[:, None], rcond=None)
-    p0 = np.array([1.0 / xi0, q0, a0[0, 0], a0[1, 0], a0[0, 1], a0[1, 1]])
-
-    def residual(p):
-        r = (model(p, x) - data) * weights
-        return np.concatenate([r.real, r.imag])
-
-    result = least_squares(residual, p0, x_scale="jac", xtol=1e-15, ftol=1e-15, gtol=1e-15)
-    errors = _least_squares_errors(result)
-    m_re = float(result.x[0])
-    return LengthFit(xi=1.0 / m_re, xi_stderr=float(errors[0]) / m_re ** 2,
-                     wavenumber=float(abs(result.x[1])), wavenumber_stderr=float(errors[1]),
-                     window_start=lo, window_end=hi, n_points=len(x),
-                     rel_residual_rms=float(np.sqrt(np.mean(result.fun ** 2) * 2)))
+    design = np.stack([g0.real, -g0.imag], 1) * window.weights[:, None]
+    a0, *_ = np.linalg.lstsq(design, np.stack([window.data.real, window.data.imag], 1)
+                             * window.weights[:, None], rcond=None)
+    p0 = np.array([1.0 / window.xi0, window.q0, a0[0, 0], a0[1, 0], a0[0, 1], a0[1, 1]])
+    return window.fit(model, p0, xi_of=lambda p: 1.0 / p[0],
+                      xi_error_of=lambda p, se: se[0] / p[0] ** 2)

@@ -9,7 +9,11 @@
 # accounting database (AccountingStorageType=accounting_storage/none): with it, the
 # executor plugin's default `sacct` status query would hang, so the test runs with
 # --slurm-no-account --slurm-status-command squeue (MinJobAge = 300 s keeps finished
-# jobs visible to squeue).  Clients find the cluster through SLURM_CONF=DIR/slurm.conf.
+# jobs visible to squeue).  Clients find the cluster through SLURM_CONF=DIR/slurm.conf
+# and, because the executor plugin clears SLURM_* variables inside jobs (so `srun` there
+# reads the compiled-in default), through a symlink /etc/slurm/slurm.conf -> DIR/slurm.conf
+# that `start` creates only where no system SLURM config exists and `stop` removes.
+ETC_CONF=/etc/slurm/slurm.conf
 set -euo pipefail
 
 PACKAGES="slurmctld slurmd slurm-client munge"
@@ -77,6 +81,15 @@ NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
     export SLURM_CONF="$dir/slurm.conf"
+    if [ -L "$ETC_CONF" ] && [ ! -e "$ETC_CONF" ]; then
+        rm -f "$ETC_CONF"   # left by a throw-away cluster that is gone
+    fi
+    if [ -e "$ETC_CONF" ]; then
+        echo "a system SLURM config exists at $ETC_CONF: not touching it" >&2; exit 4
+    fi
+    [ -d /etc/slurm ] || { mkdir -p /etc/slurm; touch "$dir/run/created_etc_dir"; }
+    ln -s "$SLURM_CONF" "$ETC_CONF"
+    echo "$ETC_CONF" > "$dir/run/created_etc_conf"
     slurmctld -D -f "$SLURM_CONF" > "$dir/log/slurmctld.out" 2>&1 &
     echo $! > "$dir/run/slurmctld.pid"
     wait_for 30 scontrol ping || { echo "slurmctld did not start" >&2; tail "$dir"/log/*; exit 3; }
@@ -100,6 +113,14 @@ stop() {
         kill -9 "$pid" 2>/dev/null || true
         rm -f "$pidfile"
     done
+    if [ -f "$dir/run/created_etc_conf" ]; then
+        [ "$(readlink "$ETC_CONF")" = "$dir/slurm.conf" ] && rm -f "$ETC_CONF"
+        rm -f "$dir/run/created_etc_conf"
+        if [ -f "$dir/run/created_etc_dir" ]; then
+            rmdir /etc/slurm 2>/dev/null || true
+            rm -f "$dir/run/created_etc_dir"
+        fi
+    fi
 }
 
 case "${1:-}" in

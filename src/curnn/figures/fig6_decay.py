@@ -29,12 +29,6 @@ LABELS = {"radial": r"uniform radial $\tau_r$", "phase": r"uniform phase $\tau_t
 MARKERS = ("o", "s", "^", "D", "v")
 
 
-def kernel_label(group: pd.DataFrame) -> str:
-    dim, alpha = int(group["dim"].iat[0]), float(group["alpha"].iat[0])
-    size = f"N={group['N'].iat[0]}" if dim == 1 else f"{group['E'].iat[0]}$^2$"
-    return f"{dim}D {size}, $\\alpha$={alpha:g}"
-
-
 def draw_times(ax: plt.Axes, table: pd.DataFrame, fits: pd.DataFrame) -> None:
     b = table["background"].to_numpy(float)
     dense = np.logspace(np.log10(b.min()), np.log10(b.max()), 200)
@@ -61,7 +55,7 @@ def draw_times(ax: plt.Axes, table: pd.DataFrame, fits: pd.DataFrame) -> None:
     handles = [plt.Line2D([], [], color=c, label=LABELS[k]) for k, c in COLORS.items()]
     handles += [plt.Line2D([], [], color="black", marker=MARKERS[m % len(MARKERS)],
                            linestyle="none", markersize=3,
-                           markerfacecolor="none" if m else "black", label=kernel_label(g))
+                           markerfacecolor="none" if m else "black", label=style.lattice_label(g))
                 for m, (_, g) in enumerate(table.groupby("kernel", sort=False))]
     handles.append(plt.Line2D([], [], color="0.4", marker="_", linestyle="none",
                               label="local: exact linear, same window"))
@@ -112,17 +106,15 @@ def draw_trace(ax: plt.Axes, table: pd.DataFrame) -> None:
                 label=f"$-1/\\ln\\sqrt{{g_r g_t}}$ = {row['tau_rate_theory']:.4g}")
     ax.set_xlabel("iterations after the kick")
     ax.set_ylabel(r"$\|Z_n - Z^*\|$ (normalised)")
-    ax.set_title(f"local kick, $B$ = {row['background']:.2g}\n{kernel_label(first_kernel)}")
+    ax.set_title(f"local kick, $B$ = {row['background']:.2g}\n{style.lattice_label(first_kernel)}")
     ax.legend(loc="upper right", fontsize=6)
 
 
 def plot(tables: dict[str, pd.DataFrame]) -> plt.Figure:
     table, fits = tables["decay"], tables["fits/decay"]
-    fig, axes = plt.subplots(1, 3, figsize=(style.PAGE_WIDTH, 3.2),
-                             gridspec_kw={"width_ratios": [1.4, 1, 1], "wspace": 0.6})
+    fig, axes = style.three_panels()
     draw_times(axes[0], table, fits)
     draw_deviation(axes[1], table)
     draw_trace(axes[2], table)
-    for ax, letter in zip(axes, "abc"):
-        ax.set_title(f"({letter}) {ax.get_title()}", fontsize=8)
+    style.letter_titles(axes)
     return fig

@@ -27,12 +27,6 @@ COLORS = ("black", "tab:blue", "tab:green", "tab:purple", "tab:brown")
 MARKERS = ("o", "s", "^", "D", "v")
 
 
-def kernel_label(group: pd.DataFrame) -> str:
-    dim, alpha = int(group["dim"].iat[0]), float(group["alpha"].iat[0])
-    size = f"N={group['N'].iat[0]}" if dim == 1 else f"{group['E'].iat[0]}$^2$"
-    return f"{dim}D {size}, $\\alpha$={alpha:g}"
-
-
 def kernels(table: pd.DataFrame):
     return enumerate(table.groupby("kernel", sort=False))
 
@@ -48,7 +42,7 @@ def draw_lengths(ax: plt.Axes, table: pd.DataFrame, fits: pd.DataFrame) -> None:
                 linewidth=0.8, linestyle="--")
         ok = group["converged"].to_numpy(bool)
         fit = fits[fits["kernel"] == kernel]
-        label = kernel_label(group)
+        label = style.lattice_label(group)
         if len(fit):
             label += f": $B^{{{fit['exponent'].iat[0]:.4f}}}$ (exact {fit['exponent_theory_range'].iat[0]:.4f})"
         ax.plot(b[ok], group["xi"][ok], marker=marker, color=color, markersize=3.5,
@@ -69,7 +63,7 @@ def draw_deviation(ax: plt.Axes, table: pd.DataFrame) -> None:
     for m, (kernel, group) in kernels(table):
         ax.plot(group["background"], np.abs(group["xi_rel_dev"]).clip(lower=1e-16),
                 marker=MARKERS[m % len(MARKERS)], color=COLORS[m % len(COLORS)],
-                markersize=3.5, linestyle="none", label=kernel_label(group))
+                markersize=3.5, linestyle="none", label=style.lattice_label(group))
     for level, text in ((5e-3, " 0.5 %"), (2e-2, " 2 %")):
         ax.axhline(level, color="0.5", linewidth=0.8, linestyle=":")
         ax.text(0.02, level, text, color="0.4", fontsize=6, va="bottom",
@@ -103,17 +97,15 @@ def draw_profile(ax: plt.Axes, table: pd.DataFrame, source: float) -> None:
     ax.set_xlim(0, min(len(profile), 1.3 * hi))
     ax.set_xlabel("distance from the source $x$ (sites)")
     ax.set_ylabel(r"$|Z_S - Z_B|$ (relative)")
-    ax.set_title(f"response profile, $B$ = {row['background']:.2g}\n{kernel_label(group)}")
+    ax.set_title(f"response profile, $B$ = {row['background']:.2g}\n{style.lattice_label(group)}")
     ax.legend(loc="upper right", fontsize=6)
 
 
 def plot(tables: dict[str, pd.DataFrame]) -> plt.Figure:
     table, fits = tables["length"], tables["fits/length"]
-    fig, axes = plt.subplots(1, 3, figsize=(style.PAGE_WIDTH, 3.2),
-                             gridspec_kw={"width_ratios": [1.4, 1, 1], "wspace": 0.6})
+    fig, axes = style.three_panels()
     draw_lengths(axes[0], table, fits)
     draw_deviation(axes[1], table)
     draw_profile(axes[2], table, float(table["source"].iat[0]))
-    for ax, letter in zip(axes, "abc"):
-        ax.set_title(f"({letter}) {ax.get_title()}", fontsize=8)
+    style.letter_titles(axes)
     return fig

@@ -42,6 +42,27 @@ def unconverged_style(style: dict) -> dict:
     return {**style, "markerfacecolor": "none", "color": "tab:orange"}
 
 
+def three_panels(width_ratios=(1.4, 1, 1)) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A page-wide row of three panels (Figs. 6-7)."""
+    fig, axes = plt.subplots(1, 3, figsize=(PAGE_WIDTH, 3.2),
+                             gridspec_kw={"width_ratios": list(width_ratios), "wspace": 0.6})
+    return fig, list(axes)
+
+
+def letter_titles(axes) -> None:
+    """Prefix each panel's title with (a), (b), ..."""
+    for ax, letter in zip(axes, "abcdefgh"):
+        ax.set_title(f"({letter}) {ax.get_title()}", fontsize=8)
+
+
+def lattice_label(runs) -> str:
+    """``1D N=2048, alpha=1`` or ``2D 128^2, alpha=0.5``: the Laplacian kernel of runs
+    (a table with columns ``dim``, ``N``, ``E``, ``alpha``)."""
+    dim, alpha = int(runs["dim"].iat[0]), float(runs["alpha"].iat[0])
+    size = f"N={runs['N'].iat[0]}" if dim == 1 else f"{runs['E'].iat[0]}$^2$"
+    return f"{dim}D {size}, $\\alpha$={alpha:g}"
+
+
 def save_figure(fig: plt.Figure, pdf: str | Path, png: str | Path, dpi: int) -> None:
     """Write PDF and PNG atomically, with no timestamps so the bytes are reproducible."""
     with atomic_write(pdf) as tmp:
