@@ -14,11 +14,10 @@ Python.  All quantities are dimensionless; time is counted in iterations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import scipy.fft as sfft
-
 
 Drive = np.ndarray | Callable[[int], np.ndarray] | None
 
@@ -272,21 +271,14 @@ def switch_on(s: np.ndarray) -> np.ndarray:
 LOCK_IN_SAFETY = 2.0
 
 
-def lock_in_windows(block: int) -> Iterator[int]:
-    """Window lengths ``L, L, 2L, 2L, 4L, 4L, ...``: pairs of equal windows, doubling.
+def window_length(block: int, m: np.ndarray | int) -> np.ndarray:
+    """Length of lock-in window ``m = 0, 1, 2, ...``: ``L, L, 2L, 2L, 4L, 4L, ...``.
 
-    Longer windows reject undamped free oscillations at other frequencies better
-    (Hann leakage ``~ (d L)^-3``), while runs that settle fast stop after ``2L`` steps.
+    Pairs of equal windows, doubling: longer windows reject undamped free oscillations
+    at other frequencies better (Hann leakage ``~ (d L)^-3``), while runs that settle
+    fast stop after ``2L`` steps.
     """
-    m = 0
-    while True:
-        yield window_length(block, m)
-        m += 1
-
-
-def window_length(block: int, m: np.ndarray | int) -> np.ndarray | int:
-    """Length of lock-in window ``m = 0, 1, 2, ...``: ``block * 2^(m // 2)``."""
-    return block * 2 ** (np.asarray(m) // 2) if np.ndim(m) else block * 2 ** (int(m) // 2)
+    return block * 2 ** (np.asarray(m) // 2)
 
 
 def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
@@ -300,7 +292,7 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
     :func:`switch_on` over ``T_j = ramp[j]`` iterations (a sudden switch-on rings every
     mode at its own eigenfrequency, and those free oscillations are barely damped near
     criticality).  After the switch-on, over consecutive windows
-    (:func:`lock_in_windows`) the Hann-weighted lock-in
+    (:func:`window_length`) the Hann-weighted lock-in
     ``a = sum w_n X_n e^{-i omega n} / sum w_n`` is taken of ``X = Z(site 0)`` and of
     ``X = `` the amplitude of mode ``k_j`` (``FFT(Z)_k / N``).  A run stops when the
     relative change ``c`` between windows is below ``tol / LOCK_IN_SAFETY`` and so is its
@@ -339,11 +331,11 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
     n = 0
     while active.size:
         # the next step at which a run of the batch ends a window: evaluate only there
-        ends = window_start[active] + window_length(block, window[active])
+        starts, lengths = window_start[active], window_length(block, window[active])
+        ends = starts + lengths
         next_end = int(ends.min())
         rows = np.arange(active.size)
         k, a, w, t = mode[active], amplitude[active], omega[active], ramp[active]
-        starts, lengths = window_start[active], window_length(block, window[active])
         local_sums = sums[active]
         local_weights = weight_sums[active]
         run_waves = waves[active] if waves is not None else None
@@ -372,7 +364,7 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
             n += 1
         sums[active], weight_sums[active] = local_sums, local_weights
         # runs whose window ends now: compare with their previous window
-        ending = ends == n
+        ending = np.flatnonzero(ends == n)   # rows of the active batch
         idx = active[ending]
         current = sums[idx] / weight_sums[idx, None]
         current[:, 1] /= n_sites
@@ -400,12 +392,12 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
         out.converged[fin] = done[stop]
         out.rel_change[fin] = change[stop]
         out.rel_error[fin] = np.where(at_floor, change, remaining)[stop]
-        out.state[fin] = z[np.flatnonzero(ending)[stop]]
+        out.state[fin] = z[ending[stop]]
         previous[idx] = current
         previous_change[idx] = np.stack([change, back[:, 0]], axis=1)
         window_start[idx], window[idx] = n, window[idx] + 1
         sums[idx], weight_sums[idx] = 0.0, 0.0
         keep = np.ones(active.size, bool)
-        keep[np.flatnonzero(ending)[stop]] = False
+        keep[ending[stop]] = False
         active, z = active[keep], z[keep]
     return out

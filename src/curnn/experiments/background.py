@@ -39,26 +39,28 @@ def plan(name: str, params: dict[str, Any], kernel_specs: dict[str, dict[str, An
     return pd.DataFrame(rows)
 
 
-def uniform_steady_state(stepper: Stepper, backgrounds: np.ndarray, params: dict[str, Any],
-                         labels: Sequence[str], source: np.ndarray | None = None
-                         ) -> Relaxation:
+def steady_state(stepper: Stepper, backgrounds: np.ndarray, params: dict[str, Any],
+                 labels: Sequence[str], source: np.ndarray | None = None,
+                 start: np.ndarray | None = None) -> Relaxation:
     """Relax each run to its steady state under ``B`` (plus ``source``, if given).
 
-    Starts at the uniform fixed point ``x*(B)`` of the scalar map (exact theory, to
-    round-off), so without a source the relaxation only confirms it; a source's
-    response then grows from there.  Stops at ``params["tol"]`` relative
-    (:func:`curnn.model.relax`), with the convergence record.
+    Starts at ``start``, by default the uniform fixed point ``x*(B)`` of the scalar map
+    (exact theory, to round-off), so without a source the relaxation only confirms it.
+    Stops at ``params["tol"]`` relative (:func:`curnn.model.relax`), with the
+    convergence record.
     """
     batch = len(backgrounds)
     shape = (batch,) + (1,) * len(stepper.lattice)
     drive = np.broadcast_to(np.asarray(backgrounds, float).reshape(shape),
-                            (batch,) + stepper.lattice).astype(stepper.dtype)
+                            (batch,) + stepper.lattice)
     if source is not None:
-        drive = drive + source.astype(stepper.dtype)
-    start = np.broadcast_to(theory.fixed_point(backgrounds).reshape(shape),
-                            (batch,) + stepper.lattice).astype(stepper.dtype)
-    return relax(stepper, start, drive, tol=params["tol"], max_iter=params["max_iter"],
-                 check_every=params["check_every"], labels=labels)
+        drive = drive + source
+    if start is None:
+        start = np.broadcast_to(theory.fixed_point(backgrounds).reshape(shape),
+                                (batch,) + stepper.lattice).astype(stepper.dtype)
+    return relax(stepper, start, drive.astype(stepper.dtype), tol=params["tol"],
+                 max_iter=params["max_iter"], check_every=params["check_every"],
+                 labels=labels)
 
 
 def point_source(stepper: Stepper, strengths: np.ndarray) -> np.ndarray:

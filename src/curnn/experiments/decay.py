@@ -88,7 +88,7 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
         backgrounds, which = np.unique(part["background"].to_numpy(float), return_inverse=True)
         first_run = [part["run_id"].iat[int(np.flatnonzero(which == b)[0])].rsplit("-", 1)[0]
                      for b in range(len(backgrounds))]
-        steady = bg.uniform_steady_state(stepper, backgrounds, params, first_run)
+        steady = bg.steady_state(stepper, backgrounds, params, first_run)
         z_star = steady.state[which]
         drive = np.broadcast_to(
             backgrounds[which].reshape((-1,) + (1,) * len(stepper.lattice)),

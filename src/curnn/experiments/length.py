@@ -30,7 +30,7 @@ from curnn.experiments import background as bg
 from curnn.grids import in_range
 from curnn.kernels import Kernel
 from curnn.measure import fit_damped_cosine, fit_k0_profile, fit_power_law
-from curnn.model import Stepper, relax
+from curnn.model import Stepper
 
 NAME = "length"
 RUN_KEYS = ("tol", "max_iter", "check_every", "source")
@@ -65,12 +65,10 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
         labels = list(part["run_id"])
         stepper = Stepper(kernels[kernel_name].multipliers, params["dtype"])
         backgrounds = part["background"].to_numpy(float)
-        steady = bg.uniform_steady_state(stepper, backgrounds, params, labels)
-        source = bg.point_source(stepper, params["source"] * backgrounds)
-        drive = (backgrounds.reshape((-1,) + (1,) * len(stepper.lattice)) + source)
-        sourced = relax(stepper, steady.state, drive.astype(stepper.dtype),
-                        tol=params["tol"], max_iter=params["max_iter"],
-                        check_every=params["check_every"], labels=labels)
+        steady = bg.steady_state(stepper, backgrounds, params, labels)
+        sourced = bg.steady_state(stepper, backgrounds, params, labels,
+                                  source=bg.point_source(stepper, params["source"] * backgrounds),
+                                  start=steady.state)
         response = axis_profile(sourced.state.astype(complex) - steady.state.astype(complex))
         for j, i in enumerate(index):
             profiles[i] = response[j]

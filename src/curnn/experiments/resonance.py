@@ -15,9 +15,10 @@ network case) or ``plane`` (the plane wave of the observed mode: the exact case)
 run starts from rest, switches the drive on smoothly over ``T`` iterations (a sudden
 switch-on rings every mode at its own eigenfrequency, and those free oscillations are
 barely damped near criticality; :func:`switch_on_length` sizes ``T`` per run), and stops
-when its lock-in amplitude has converged (:func:`curnn.model.lock_in`).  Every ``validate_every``-th run is checked against the
-steady state found directly by a Newton solve of the rotating-frame fixed point
-``W = exp(-i omega) phi(U ⊛ W + A p)``.
+when its lock-in amplitude has converged (:func:`curnn.model.lock_in`).  Every
+``validate_every``-th run, and every run of the sweeps in ``solve_sweeps``, is checked
+against the steady state found directly by a Newton solve of the rotating-frame fixed
+point ``W = exp(-i omega) phi(U ⊛ W + A p)``.
 """
 
 from __future__ import annotations
@@ -208,7 +209,8 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
         stepper = Stepper(kernel.multipliers, dtype)
         result = lock_in(stepper, part["amplitude"].to_numpy(), part["omega"].to_numpy(),
                          part["mode"].to_numpy(), drive, block=int(block), tol=float(tol),
-                         max_iter=int(max_iter), ramp=part["ramp"].to_numpy(), labels=list(part["run_id"]))
+                         max_iter=int(max_iter), ramp=part["ramp"].to_numpy(),
+                         labels=list(part["run_id"]))
         out["site"][index], out["mode"][index] = result.site, result.mode
         out["iterations"][index] = result.iterations
         out["converged"][index] = result.converged
