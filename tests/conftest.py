@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from curnn.config import load_config
+from rnnrepro.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -7,8 +7,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from curnn import claims
-from curnn.provenance import file_sha256, sidecar_path, write_provenance
+from rnnrepro import claims, registry
+from rnnrepro.provenance import (
+    DamagedInput,
+    damaged_outputs,
+    file_sha256,
+    portable_path,
+    sidecar_path,
+    verify_inputs,
+    write_provenance,
+)
 
 TABLES = {
     "fixed_points": pd.DataFrame({"input": [0.001, 0.11], "x_star": [0.125493, 0.552008]}),
@@ -73,20 +81,35 @@ def test_latex_outputs_quote_the_measured_values(tmp_path):
     table = claims.claims_latex(checked)
     assert "0.125493" in table and "PASS" in table
     macros = claims.numbers_latex({"xStar": 0.552008}, checked)
-    assert r"curnn@num@xStar\endcsname{\ensuremath{0.552008}}" in macros
-    assert r"curnn@claim@fig3-x\endcsname{\ensuremath{0.125493}}" in macros
+    assert r"rr@num@xStar\endcsname{\ensuremath{0.552008}}" in macros
+    assert r"rr@claim@fig3-x\endcsname{\ensuremath{0.125493}}" in macros
 
 
-def test_the_shipped_claims_file_is_well_formed(repo):
-    shipped = claims.load_claims(repo / "paper" / "claims.yaml")
+def test_not_reproducible_claims_are_listed_with_their_reason():
+    checked = claims.evaluate_claims([claim(
+        id="connectome", kind="not_reproducible", reason="needs the fly hemibrain data")],
+        TABLES)
+    row = checked.iloc[0]
+    assert row["status"] == "NOT REPRODUCIBLE" and not row["passed"]
+    assert row["note"] == "needs the fly hemibrain data"
+    assert "NOT REPRODUCIBLE" in claims.claims_latex(checked)
+
+
+@pytest.mark.parametrize("paper", sorted(registry.papers()))
+def test_the_shipped_claims_files_are_well_formed(repo, paper):
+    shipped = claims.load_claims(repo / "paper" / paper / "claims.yaml")
     assert len(shipped) >= 20
+    tables = set(registry.paper(paper).tables())
     for item in shipped:
-        assert {"id", "source", "claim", "paper_value", "measured", "tolerance"} <= set(item)
+        if item.get("kind") == "not_reproducible":
+            continue
         claims.arithmetic(item["paper_value"])
         assert item.get("comparison", "equal") in claims.COMPARISONS
         assert item["measured"].get("reduce", "one") in claims.REDUCTIONS
-    numbers = yaml.safe_load((repo / "paper" / "numbers.yaml").read_text())["numbers"]
+        assert item["measured"]["table"] in tables, item["id"]
+    numbers = yaml.safe_load((repo / "paper" / paper / "numbers.yaml").read_text())["numbers"]
     assert all({"table", "column"} <= set(spec) for spec in numbers.values())
+    assert all(spec["table"] in tables for spec in numbers.values())
 
 
 def test_provenance_sidecar_records_hashes_and_versions(tmp_path):
@@ -97,9 +120,31 @@ def test_provenance_sidecar_records_hashes_and_versions(tmp_path):
     write_provenance([out], [source], {"figure": "fig3", "dpi": 60})
     record = json.loads(sidecar_path(out).read_text())
     assert record["sha256"] == file_sha256(out)
-    assert record["inputs"] == {str(source): file_sha256(source)}
+    assert record["inputs"] == {portable_path(source): file_sha256(source)}
     assert record["git_commit"]
     assert {"numpy", "pandas", "matplotlib", "snakemake"} <= set(record["environment"]["packages"])
     first = sidecar_path(out).read_bytes()
     write_provenance([out], [source], {"figure": "fig3", "dpi": 60})
     assert sidecar_path(out).read_bytes() == first   # no timestamps
+
+
+def test_recorded_paths_do_not_depend_on_the_checkout_directory(repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert portable_path(repo / "paper" / "chandra2024" / "ms.tex") == \
+        "<repo>/paper/chandra2024/ms.tex"
+    assert portable_path(tmp_path / "results" / "x.parquet") == "results/x.parquet"
+    assert portable_path("results/x.parquet") == "results/x.parquet"
+
+
+def test_a_damaged_output_is_found_and_named(tmp_path):
+    out = tmp_path / "results" / "shard-0-of-2.npz"
+    out.parent.mkdir()
+    out.write_bytes(b"0123456789")
+    write_provenance([out], [], {})
+    verify_inputs([out])
+    assert damaged_outputs(tmp_path / "results") == []
+    with open(out, "r+b") as fh:       # truncated, timestamp kept or not
+        fh.truncate(4)
+    assert damaged_outputs(tmp_path / "results") == [out]
+    with pytest.raises(DamagedInput, match="shard-0-of-2.npz does not match the checksum"):
+        verify_inputs([out])

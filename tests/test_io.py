@@ -2,26 +2,31 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from curnn.io import (atomic_write, pack_ragged, read_table, run_id, seed_from,
-                      unpack_ragged, write_table)
+from rnnrepro.io import (
+    atomic_write,
+    pack_ragged,
+    read_table,
+    run_id,
+    seed_from,
+    unpack_ragged,
+    write_table,
+)
 
 
 def test_atomic_write_leaves_nothing_when_the_writer_fails(tmp_path):
     target = tmp_path / "out.parquet"
-    with pytest.raises(RuntimeError):
-        with atomic_write(target) as tmp:
-            tmp.write_text("half a table")
-            raise RuntimeError("killed")
+    with pytest.raises(RuntimeError), atomic_write(target) as tmp:
+        tmp.write_text("half a table")
+        raise RuntimeError("killed")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_atomic_write_keeps_the_previous_file_on_failure(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("good")
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_write(target) as tmp:
-            tmp.write_text("partial")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_write(target) as tmp:
+        tmp.write_text("partial")
+        raise KeyboardInterrupt
     assert target.read_text() == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 

@@ -51,7 +51,7 @@ start() {
     cpus=$(nproc)
     mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512 ))
     cat > "$dir/slurm.conf" <<CONF
-ClusterName=curnn-test
+ClusterName=rnnrepro-test
 SlurmctldHost=localhost(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root

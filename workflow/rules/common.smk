@@ -1,114 +1,165 @@
-# Configuration, validation and path helpers shared by every rule file.
-# No science here: the rules only name files and call `python -m curnn <stage>`.
+# Configuration, registry and path helpers shared by the rule files (functions only).
+# No science here; jobs call `python -m rnnrepro <stage>` with the config keys the stage
+# reads and the fingerprint of the code it runs (src/rnnrepro/stages.py).
 
 import json
 import os
 import shlex
 import sys
-from pathlib import Path
 
-SRC = os.path.join(workflow.basedir, "src")
-sys.path.insert(0, SRC)
+sys.path.insert(0, os.path.join(workflow.basedir, "src"))
 
-from curnn import experiments as _experiments  # noqa: E402
-from curnn import figures as _figures  # noqa: E402
-from curnn.config import validate_config  # noqa: E402
-from curnn.manuscript import LATEX_PACKAGES, latex_available  # noqa: E402
-from curnn.provenance import sidecar_path  # noqa: E402
+from rnnrepro import captions, layout, registry, stages  # noqa: E402
+from rnnrepro.config import ConfigError, validate_config  # noqa: E402
+from rnnrepro.manuscript import (
+    LATEX_PACKAGES,
+    latex_available,
+    source_date_epoch,
+)  # noqa: E402
+from rnnrepro.provenance import damaged_outputs, dependents, sidecar_path  # noqa: E402
 
-# Bad input stops here, before any job starts, with a message naming the key.
-validate_config(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+# Bad input stops here, before any job starts, with a message naming each key.
+try:
+    validate_config(config)
+except ConfigError as err:
+    raise WorkflowError(str(err)) from None
 
-# Jobs run the library that sits beside this Snakefile, with the Python running Snakemake.
-CURNN = f"{shlex.quote(sys.executable)} -m curnn"
-shell.prefix("export PYTHONPATH=" + shlex.quote(SRC) + "${{PYTHONPATH:+:$PYTHONPATH}}; ")
+PAPERS = registry.papers()
+EXPERIMENTS = {m.NAME: p.id for p in PAPERS.values() for m in p.experiments}
+FIGURES = {m.NAME: p.id for p in PAPERS.values() for m in p.figures}
+DERIVED = {
+    f"{m.NAME}_{d}": (m.NAME, d)
+    for p in PAPERS.values()
+    for m in p.experiments
+    for d in getattr(m, "DERIVED", {})
+}
 
-# The manuscript needs LaTeX; without it the build says so and makes everything else.
+# Jobs run the library beside this Snakefile, with the Python that runs Snakemake.
+# (Snakemake formats the prefix too: its own braces are doubled.)
+shell.prefix(
+    f"export PYTHONPATH={shlex.quote(os.path.join(workflow.basedir, 'src'))}"
+    "${{PYTHONPATH:+:$PYTHONPATH}} "
+    f"PATH={shlex.quote(os.path.dirname(sys.executable))}:$PATH; "
+)
+
+# The manuscripts need LaTeX; without it the build says so and makes everything else.
 LATEX = latex_available()
-if not LATEX:
-    print("NOTE: latexmk/pdflatex not found, so results/paper/ms.pdf will not be built "
-          "(everything else will). Install: apt-get install " + " ".join(LATEX_PACKAGES),
-          file=sys.stderr)
+if not LATEX and workflow.is_main_process:
+    print(
+        "NOTE: latexmk/pdflatex not found, so the manuscripts (results/*/paper/ms.pdf) "
+        "will not be built (everything else will). Install: apt-get install "
+        + " ".join(LATEX_PACKAGES),
+        file=sys.stderr,
+    )
 
+SOURCE_DATE_EPOCH = source_date_epoch(workflow.basedir)
 
-def _source_date_epoch():
-    """The PDF's date: $SOURCE_DATE_EPOCH, else the time of the checked-out commit."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    import subprocess
-    try:
-        return int(subprocess.run(["git", "-C", workflow.basedir, "log", "-1", "--format=%ct"],
-                                  capture_output=True, text=True, check=True).stdout.strip())
-    except (OSError, ValueError, subprocess.CalledProcessError):
-        return 0
-
-
-SOURCE_DATE_EPOCH = _source_date_epoch()
-
-EXPERIMENTS = [name for name in _experiments.EXPERIMENTS if name in config["experiments"]]
-FIGURES = {key: module for key, module in _figures.FIGURES.items()}
-FIGURE_BY_NAME = {module.NAME: key for key, module in FIGURES.items()}
+# A file whose bytes no longer match the checksum its job recorded (truncated, edited)
+# is named before any job; it and every output made from it are removed, so this run
+# rebuilds them and no job reads it (a dry run only reports).  Only the main process
+# checks, and not while another Snakemake holds this directory (its jobs may be between
+# a file and its sidecar).
+if workflow.is_main_process and not stages.another_run_holds_locks():
+    for damaged in damaged_outputs(layout.RESULTS):
+        stale = [damaged, *dependents(layout.RESULTS, [damaged])]
+        print(
+            f"NOTE: {damaged} does not match the checksum its job recorded in "
+            f"{sidecar_path(damaged)} (truncated or changed after it was made): "
+            + (
+                "a run without -n rebuilds it"
+                if stages.dry_run(sys.argv)
+                else "removed"
+            )
+            + f" with the {len(stale) - 1} outputs made from it",
+            file=sys.stderr,
+        )
+        if not stages.dry_run(sys.argv):
+            for path in stale:
+                for file in (path, sidecar_path(path)):
+                    file.unlink(missing_ok=True)
 
 
 wildcard_constraints:
-    kernel=r"[A-Za-z0-9_\-]+",
+    paper="|".join(PAPERS),
     experiment="|".join(EXPERIMENTS),
-    shard=r"\d+",
-    shards=r"\d+",
-    name="|".join(FIGURE_BY_NAME),
+    figure="|".join(FIGURES),
+    derived="|".join(DERIVED),
+    kernel=r"[A-Za-z0-9_]+",
+    part=r"\d+-of-\d+",
 
 
-def experiment_params(experiment):
-    return config["experiments"][experiment]
+def own_paper(wildcards):
+    """Refuse paths that put an experiment under another paper's folder."""
+    if EXPERIMENTS[wildcards.experiment] != wildcards.paper:
+        raise WorkflowError(
+            f"experiment {wildcards.experiment} belongs to paper "
+            f"{EXPERIMENTS[wildcards.experiment]}, not {wildcards.paper}"
+        )
+    return wildcards.experiment
 
 
-def experiment_kernels(experiment):
-    return _experiments.get(experiment).kernel_names(experiment_params(experiment))
+def kernel_inputs(wildcards):
+    return layout.experiment_kernel_files(config, own_paper(wildcards))
 
 
-def experiment_spec(experiment):
-    """JSON handed to the library: the experiment's section and its kernels' specs."""
-    kernels = experiment_kernels(experiment)
-    return json.dumps({"params": experiment_params(experiment),
-                       "kernel_specs": {k: config["kernels"][k] for k in kernels}},
-                      sort_keys=True)
+def shard_inputs(wildcards, ext):
+    return layout.shard_files(config, own_paper(wildcards), ext)
 
 
-def kernel_files(experiment):
-    return [f"results/kernels/{k}.npz" for k in experiment_kernels(experiment)]
+def valid_part(wildcards):
+    """Refuse a shard that the experiment's split does not have (shard-5-of-2)."""
+    parts = layout.shard_parts(config, own_paper(wildcards))
+    if wildcards.part not in parts:
+        raise WorkflowError(
+            f"{wildcards.experiment} has no shard {wildcards.part}; its shards are "
+            f"{', '.join(parts)} (config key "
+            f"'{wildcards.paper}.experiments.{wildcards.experiment}.shards')"
+        )
+    return wildcards.part.split("-of-")
 
 
-def shard_files(experiment, ext):
-    n = experiment_params(experiment)["shards"]
-    return [f"results/runs/{experiment}/shard-{i}-of-{n}.{ext}" for i in range(n)]
+def stage_params(stage):
+    """Params of an experiment's stage: its config keys (JSON) and its code."""
+
+    def params(wildcards):
+        return json.dumps(
+            stages.experiment_params(config, wildcards.experiment, stage),
+            sort_keys=True,
+        )
+
+    return params
 
 
-def table_file(key):
-    return f"results/tables/{key}.parquet"
+def stage_code(stage):
+    return lambda wildcards: stages.experiment_fingerprint(wildcards.experiment, stage)
 
 
-def all_tables():
-    return [table_file(e) for e in EXPERIMENTS]
+def figure_tables(wildcards):
+    return layout.named_inputs(layout.figure_tables(wildcards.figure))
 
 
-def provenance_files(*paths):
-    """The provenance sidecars `<path>.prov.json` of outputs."""
-    return [str(sidecar_path(p)) for p in paths]
+def figure_table_args(wildcards):
+    return layout.table_arguments(layout.figure_tables(wildcards.figure))
 
 
-def figure_files(figure):
-    name = FIGURES[figure].NAME
-    return [f"results/figures/{name}.pdf", f"results/figures/{name}.png"]
+def paper_tables(wildcards):
+    return layout.named_inputs(layout.paper_tables(wildcards.paper))
 
 
-def all_figure_files():
-    return [f for figure in FIGURES for f in figure_files(figure)]
+def figure_kernels(wildcards):
+    figure = registry.figure(wildcards.figure)
+    return [
+        f
+        for experiment in getattr(figure, "KERNELS", ())
+        for f in layout.experiment_kernel_files(config, experiment)
+    ]
 
 
-def figure_tables(figure):
-    return {key.replace("/", "_"): table_file(key) for key in FIGURES[figure].TABLES}
+def paper_table_args(wildcards):
+    return layout.table_arguments(layout.paper_tables(wildcards.paper))
 
 
-def figure_table_args(wildcards, input):
-    keys = FIGURES[FIGURE_BY_NAME[wildcards.name]].TABLES
-    return " ".join(shlex.quote(f"{key}={input[key.replace('/', '_')]}") for key in keys)
+def paper_figure_pdfs(wildcards):
+    return [
+        layout.figure_files(m.NAME)[0] for m in registry.paper(wildcards.paper).figures
+    ]

@@ -1,53 +1,42 @@
-# Stage 5: one rule renders any figure from its tables; one target per figure.
+# Stage 6: one rule renders any figure from its tables; one target per figure, named
+# like the figure (`snakemake fig5_resonances`), generated from the registry.
 
 
 rule figure:
     input:
-        unpack(lambda w: figure_tables(FIGURE_BY_NAME[w.name])),
+        unpack(figure_tables),
+        kernels=figure_kernels,
     output:
-        pdf="results/figures/{name}.pdf",
-        png=report("results/figures/{name}.png", caption="../report/figure.rst",
-                   category="Figures"),
-        provenance=provenance_files("results/figures/{name}.pdf", "results/figures/{name}.png"),
+        pdf="results/{paper}/figures/{figure}.pdf",
+        png=report(
+            "results/{paper}/figures/{figure}.png",
+            caption="../report/figure.rst",
+            category=lambda w: PAPERS[w.paper].reference,
+            subcategory="Figures",
+        ),
+        provenance=multiext(
+            "results/{paper}/figures/{figure}", ".pdf.prov.json", ".png.prov.json"
+        ),
+    log:
+        "results/{paper}/logs/figure/{figure}.log",
     params:
-        figure=lambda w: FIGURE_BY_NAME[w.name],
         tables=figure_table_args,
+        options=lambda w: json.dumps(
+            stages.figure_options(config, w.figure), sort_keys=True
+        ),
         dpi=config["figures"]["dpi"],
+        caption=lambda w: captions.caption_rst(registry.figure(w.figure).CAPTION),
+        code=lambda w: stages.figure_fingerprint(w.figure),
     shell:
-        "{CURNN} figure --figure {params.figure} --tables {params.tables}"
-        " --dpi {params.dpi} --pdf {output.pdf:q} --png {output.png:q}"
+        "python -m rnnrepro figure --figure {wildcards.figure} --tables {params.tables}"
+        " --kernels {input.kernels:q} --options {params.options:q} --dpi {params.dpi}"
+        " --pdf {output.pdf:q} --png {output.png:q} 2> {log:q}"
 
 
-rule fig1:
-    input:
-        figure_files("fig1"),
+for _figure in FIGURES:
 
-
-rule fig2:
-    input:
-        figure_files("fig2"),
-
-
-rule fig3:
-    input:
-        figure_files("fig3"),
-
-
-rule fig4:
-    input:
-        figure_files("fig4"),
-
-
-rule fig5:
-    input:
-        figure_files("fig5"),
-
-
-rule fig6:
-    input:
-        figure_files("fig6"),
-
-
-rule fig7:
-    input:
-        figure_files("fig7"),
+    rule:
+        name:
+            _figure
+        input:
+            layout.figure_files(_figure),

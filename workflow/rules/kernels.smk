@@ -1,10 +1,16 @@
-# Stage 1: unitary kernels as Fourier multipliers, results/kernels/<kernel>.npz
+# Stage 1: a paper's kernels (for the first paper: unitary kernels as Fourier
+# multipliers), results/<paper>/kernels/<kernel>.npz
 
 
 rule kernel:
     output:
-        "results/kernels/{kernel}.npz",
+        kernel="results/{paper}/kernels/{kernel}.npz",
+        provenance="results/{paper}/kernels/{kernel}.npz.prov.json",
+    log:
+        "results/{paper}/logs/kernel/{kernel}.log",
     params:
-        spec=lambda w: json.dumps(config["kernels"][w.kernel], sort_keys=True),
+        spec=lambda w: json.dumps(config[w.paper]["kernels"][w.kernel], sort_keys=True),
+        code=lambda w: stages.kernel_fingerprint(w.paper),
     shell:
-        "{CURNN} kernel --name {wildcards.kernel} --spec {params.spec:q} --out {output:q}"
+        "python -m rnnrepro kernel --paper {wildcards.paper} --name {wildcards.kernel}"
+        " --spec {params.spec:q} --out {output.kernel:q} 2> {log:q}"

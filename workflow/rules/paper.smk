@@ -1,51 +1,73 @@
-# Stage 6: the paper.  The claims are checked against the tables (a failing claim is
-# shown as failing, it does not stop the build), the numbers the text quotes are read
-# from the tables, and paper/ms.tex is compiled with latexmk where LaTeX is installed.
-
-
-def paper_tables(wildcards=None):
-    tables = {e: table_file(e) for e in EXPERIMENTS}
-    tables["fits"] = "results/tables/fits.parquet"
-    return tables
+# Stage 7: each paper's claims checked against its tables (a failing claim is shown as
+# failing, it does not stop the build), the numbers its text quotes, its figures with
+# their captions, and paper/<paper>/ms.tex compiled with latexmk where LaTeX is
+# installed; one target per paper, named like the paper (`snakemake chandra2024`).
 
 
 rule claims:
     input:
         unpack(paper_tables),
-        claims=os.path.join(workflow.basedir, "paper/claims.yaml"),
-        numbers=os.path.join(workflow.basedir, "paper/numbers.yaml"),
+        claims=lambda w: os.path.join(workflow.basedir, "paper", w.paper, "claims.yaml"),
+        numbers=lambda w: os.path.join(
+            workflow.basedir, "paper", w.paper, "numbers.yaml"
+        ),
     output:
-        table="results/tables/claims.parquet",
-        claims_tex="results/paper/claims.tex",
-        numbers_tex="results/paper/numbers.tex",
-        fits_tex="results/paper/fits.tex",
-        provenance=provenance_files("results/tables/claims.parquet", "results/paper/claims.tex",
-                                    "results/paper/numbers.tex", "results/paper/fits.tex"),
+        table="results/{paper}/tables/claims.parquet",
+        claims_tex="results/{paper}/paper/claims.tex",
+        numbers_tex="results/{paper}/paper/numbers.tex",
+        fits_tex="results/{paper}/paper/fits.tex",
+        figures_tex="results/{paper}/paper/figures.tex",
+        table_provenance="results/{paper}/tables/claims.parquet.prov.json",
+        tex_provenance=multiext(
+            "results/{paper}/paper/",
+            "claims.tex.prov.json",
+            "numbers.tex.prov.json",
+            "fits.tex.prov.json",
+            "figures.tex.prov.json",
+        ),
+    log:
+        "results/{paper}/logs/claims.log",
     params:
-        tables=lambda w, input: " ".join(shlex.quote(f"{k}={input[k]}") for k in paper_tables()),
+        tables=paper_table_args,
+        captions=lambda w: [m.CAPTION for m in PAPERS[w.paper].figures],
+        code=lambda w: stages.claims_fingerprint(),
     shell:
-        "{CURNN} claims --tables {params.tables} --claims {input.claims:q}"
-        " --numbers {input.numbers:q} --out {output.table:q} --claims-tex {output.claims_tex:q}"
-        " --numbers-tex {output.numbers_tex:q} --fits-tex {output.fits_tex:q}"
+        "python -m rnnrepro claims --paper {wildcards.paper} --tables {params.tables}"
+        " --claims {input.claims:q} --numbers {input.numbers:q}"
+        " --figures-dir results/{wildcards.paper}/figures --out {output.table:q}"
+        " --claims-tex {output.claims_tex:q} --numbers-tex {output.numbers_tex:q}"
+        " --fits-tex {output.fits_tex:q} --figures-tex {output.figures_tex:q} 2> {log:q}"
 
 
 rule manuscript:
     input:
-        tex=os.path.join(workflow.basedir, "paper/ms.tex"),
-        generated=["results/paper/claims.tex", "results/paper/numbers.tex",
-                   "results/paper/fits.tex"],
-        figures=[f for f in all_figure_files() if f.endswith(".pdf")],
+        tex=lambda w: os.path.join(workflow.basedir, "paper", w.paper, "ms.tex"),
+        generated=multiext(
+            "results/{paper}/paper/",
+            "claims.tex",
+            "numbers.tex",
+            "fits.tex",
+            "figures.tex",
+        ),
+        figures=paper_figure_pdfs,
     output:
-        pdf="results/paper/ms.pdf",
-        provenance=provenance_files("results/paper/ms.pdf"),
+        pdf="results/{paper}/paper/ms.pdf",
+        provenance="results/{paper}/paper/ms.pdf.prov.json",
+    log:
+        "results/{paper}/logs/manuscript.log",
     params:
         epoch=SOURCE_DATE_EPOCH,
+        code=lambda w: stages.manuscript_fingerprint(),
     shell:
-        "{CURNN} manuscript --tex {input.tex:q} --inputs {input.generated:q} {input.figures:q}"
-        " --epoch {params.epoch} --out {output.pdf:q}"
+        "python -m rnnrepro manuscript --tex {input.tex:q}"
+        " --inputs {input.generated:q} {input.figures:q}"
+        " --epoch {params.epoch} --out {output.pdf:q} 2> {log:q}"
 
 
-rule paper:
-    input:
-        "results/tables/claims.parquet",
-        ["results/paper/ms.pdf"] if LATEX else [],
+for _paper in PAPERS:
+
+    rule:
+        name:
+            _paper
+        input:
+            layout.paper_outputs(_paper, LATEX),

@@ -1,3 +1,0 @@
-from curnn.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""rnnrepro: reproducible papers on recurrent-network dynamics."""

@@ -1,0 +1,3 @@
+from rnnrepro.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The experiments of the first paper, one module each (protocol: :mod:`rnnrepro.experiments`)."""

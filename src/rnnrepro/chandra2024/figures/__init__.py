@@ -1,0 +1,7 @@
+"""The figures of Chandra and Magnasco (arXiv:2405.13854), one module each.
+
+Each module has ``NAME`` (target, file stem and LaTeX label), ``TABLES`` (the tables of
+the paper it reads), ``CAPTION`` (written once: it feeds the report, the manuscript
+and the README) and ``plot(tables, kernels, options) -> Figure``.  A figure never
+recomputes a measurement: it reads tables, kernels and theory.
+"""

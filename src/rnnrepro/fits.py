@@ -1,0 +1,77 @@
+"""Generic fits of measured data: straight lines and power laws.
+
+Nothing here knows a theory: every number is fitted from the data it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnnrepro.grids import in_range
+
+__all__ = ["LineFit", "fit_line", "PowerLawFit", "fit_power_law"]
+
+
+@dataclass
+class LineFit:
+    """Ordinary least squares ``y = intercept + slope x`` with standard errors."""
+
+    slope: float
+    intercept: float
+    slope_stderr: float
+    intercept_stderr: float
+    residual_rms: float
+    n_points: int
+
+
+def fit_line(x: np.ndarray, y: np.ndarray) -> LineFit:
+    """Least-squares line; standard errors from the residual scatter (``n - 2`` dof)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = len(x)
+    if n < 2:
+        raise ValueError(f"a line fit needs at least 2 points, got {n}")
+    x_mean = x.mean()
+    dx = x - x_mean
+    sxx = float(dx @ dx)
+    slope = float(dx @ (y - y.mean())) / sxx
+    intercept = float(y.mean() - slope * x_mean)
+    residuals = y - (intercept + slope * x)
+    dof = max(n - 2, 1)
+    s2 = float(residuals @ residuals) / dof
+    slope_se = np.sqrt(s2 / sxx)
+    intercept_se = np.sqrt(s2 * (1.0 / n + x_mean ** 2 / sxx))
+    return LineFit(slope, intercept, float(slope_se), float(intercept_se),
+                   float(np.sqrt(np.mean(residuals ** 2))), n)
+
+
+@dataclass
+class PowerLawFit:
+    """``y = prefactor * x^exponent`` fitted in log-log space over ``[x_min, x_max]``."""
+
+    exponent: float
+    exponent_stderr: float
+    prefactor: float
+    prefactor_stderr: float
+    x_min: float
+    x_max: float
+    n_points: int
+    log_residual_rms: float
+
+
+def fit_power_law(x: np.ndarray, y: np.ndarray, x_range: tuple[float, float] | None = None
+                  ) -> PowerLawFit:
+    """Least squares of ``ln y = ln c + p ln x`` over the points with ``x`` in ``x_range``."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    use = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
+    if x_range is not None:
+        use &= in_range(x, x_range)
+    line = fit_line(np.log(x[use]), np.log(y[use]))
+    prefactor = float(np.exp(line.intercept))
+    return PowerLawFit(exponent=line.slope, exponent_stderr=line.slope_stderr,
+                       prefactor=prefactor, prefactor_stderr=prefactor * line.intercept_stderr,
+                       x_min=float(x[use].min()), x_max=float(x[use].max()),
+                       n_points=line.n_points, log_residual_rms=line.residual_rms)
