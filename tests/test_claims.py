@@ -148,3 +148,36 @@ def test_a_damaged_output_is_found_and_named(tmp_path):
     assert damaged_outputs(tmp_path / "results") == [out]
     with pytest.raises(DamagedInput, match="shard-0-of-2.npz does not match the checksum"):
         verify_inputs([out])
+
+
+def test_ranges_lists_rank_correlations_and_relative_ranges():
+    table = pd.DataFrame({"g": [3.0, 6.0, 10.0, 20.0], "pr": [0.02, 0.05, 0.06, 0.07],
+                          "tau": [5.0, 3.0, 2.5, 2.4]})
+    tables = {"t": table}
+    spec = {"table": "t", "column": "pr", "reduce": "spearman", "by": "g"}
+    assert claims.measured_value(spec, tables) == pytest.approx(1.0)
+    spec = {"table": "t", "column": "tau", "reduce": "relative_range",
+            "where": {"g": {"min": 10}}}
+    assert claims.measured_value(spec, tables) == pytest.approx(0.1 / 2.45)
+    spec = {"table": "t", "column": "pr", "reduce": "count", "where": {"g": [3, 20]}}
+    assert claims.measured_value(spec, tables) == 2
+
+
+def test_where_contains_selects_rows_that_name_one_of_the_values():
+    table = pd.DataFrame({"sweeps": ["rank", "finite_size,rank", "rank_inset", "timescale"],
+                          "pr": [1.0, 2.0, 3.0, 4.0]})
+    spec = {"table": "t", "column": "pr", "reduce": "count",
+            "where": {"sweeps": {"contains": "rank"}}}
+    assert claims.measured_value(spec, {"t": table}) == 2       # not "rank_inset"
+    spec["where"] = {"sweeps": {"contains": ["rank", "rank_inset"]}}
+    assert claims.measured_value(spec, {"t": table}) == 3
+
+
+def test_a_number_without_rows_in_this_configuration_is_nan_not_a_crash(tmp_path, capsys):
+    path = tmp_path / "numbers.yaml"
+    path.write_text(yaml.safe_dump({"numbers": {
+        "there": {"table": "t", "where": {"g": 3.0}, "column": "pr"},
+        "absent": {"table": "t", "where": {"g": 100.0}, "column": "pr"}}}))
+    values = claims.evaluate_numbers(path, {"t": pd.DataFrame({"g": [3.0], "pr": [0.5]})})
+    assert values["there"] == 0.5 and np.isnan(values["absent"])
+    assert "number absent: 0 rows" in capsys.readouterr().err

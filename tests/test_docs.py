@@ -41,3 +41,43 @@ def test_no_file_refers_outside_the_repository(repo, pattern):
             if re.search(pattern, line) and "curnn` →" not in line and "| `curnn` |" not in line:
                 offenders.append(f"{name}:{number}: {line.strip()[:100]}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_citation_file_validates_against_its_schema(repo):
+    import json
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads((repo / "tests/data/citation-file-format-1.2.0.schema.json").read_text())
+    citation = yaml.safe_load((repo / "CITATION.cff").read_text())
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
+        citation)
+    titles = [ref["title"] for ref in citation["references"]]
+    assert len(titles) == 2          # both reproduced papers are cited
+
+
+def test_generated_pages_are_current(repo):
+    from rnnrepro.docsgen import write_docs
+
+    stale = write_docs(repo, check=True)
+    assert not stale, f"{stale} out of date: run `python -m rnnrepro docs`"
+
+
+def test_the_documentation_site_builds_with_warnings_as_errors(repo, tmp_path):
+    """mkdocs-material + mkdocstrings, `strict: true`: a broken link, a page missing from
+    the navigation or a malformed docstring section fails the build."""
+    import os
+    import shutil
+    import sys
+
+    if shutil.which("mkdocs", path=os.path.dirname(sys.executable)) is None:
+        pytest.skip("mkdocs is not installed (the docs extra of requirements.lock)")
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "mkdocs"), "build", "--strict",
+         "--config-file", str(repo / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr[-4000:]
+    api = (tmp_path / "site" / "api" / "index.html").read_text()
+    assert "rnnrepro.layout.kernel_file" in api and "Parameters" in api

@@ -208,17 +208,55 @@ def test_manuscript_holds_every_figure(built):
     assert len(included) == len(registry.paper(PAPER).figures)
 
 
-def test_report_shows_every_figure_with_its_caption(built, repo):
+def test_report_shows_every_figure_and_the_claims_and_fits_as_tables(built, repo):
+    """Both papers: every figure with its caption, and each paper's claims and fitted
+    laws as HTML tables (one row per claim / fit) that the report's viewer displays."""
     result = snakemake(repo, built, "--report", str(built / "report.zip"))
     assert result.returncode == 0, result.stderr[-3000:]
     import zipfile
+    from html import escape
     with zipfile.ZipFile(built / "report.zip") as report:
-        names = "\n".join(report.namelist())
-        pages = "\n".join(report.read(n).decode(errors="replace") for n in report.namelist()
-                          if n.endswith((".html", ".js")))
-    for module in registry.paper(PAPER).figures:
-        assert f"{module.NAME}.png" in names, module.NAME
+        files = {n: report.read(n) for n in report.namelist()}
+    names = "\n".join(files)
+    pages = "\n".join(data.decode(errors="replace") for n, data in files.items()
+                      if n.endswith((".html", ".js")))
+    for paper in registry.papers().values():
+        for module in paper.figures:
+            assert f"{module.NAME}.png" in names, module.NAME
+        for table, title in (("claims", "Claims"), ("fits", "Fitted laws")):
+            # the report stores each file under a hashed folder: find it by its heading
+            heading = f"<h1>{title}: {escape(paper.reference)}</h1>"
+            (page,) = [data.decode() for name, data in files.items()
+                       if name.endswith(f"/{table}.html") and heading in data.decode()]
+            expected = pd.read_parquet(built / f"results/{paper.id}/tables/{table}.parquet")
+            assert page.count("<tr class=") == len(expected) > 0, (paper.id, table)
+            if table == "claims":
+                for claim in expected.itertuples():
+                    assert f"<td>{claim.id}</td>" in page, claim.id
     assert "widening near one eigenvalue" in pages     # a caption, written once (Fig. 5)
+    assert "checked against this build's tables" in pages   # the tables' caption
+
+
+def documented_columns(repo: Path, paper: str) -> list[str]:
+    """Names and patterns (``tau_*_stderr``) in backticks on the pages that describe the
+    paper's tables: docs/outputs.md and docs/<paper>.md."""
+    tokens = []
+    for page in ("outputs.md", f"{paper}.md"):
+        text = re.sub(r"```.*?```", "", (repo / "docs" / page).read_text(), flags=re.S)
+        for quoted in re.findall(r"`([^`]+)`", text):
+            tokens += [t for t in re.split(r"[,\s/]+", quoted) if t]
+    return tokens
+
+
+def test_every_column_of_every_table_is_documented(built, repo):
+    import fnmatch
+    for paper in registry.papers():
+        known = documented_columns(repo, paper)
+        for path in sorted((built / "results" / paper / "tables").glob("*.parquet")):
+            for column in pd.read_parquet(path).columns:
+                assert any(fnmatch.fnmatchcase(column, t) for t in known), (
+                    f"{path.name}: column {column!r} is not described in docs/outputs.md "
+                    f"or docs/{paper}.md")
 
 
 def test_two_checkouts_build_identical_outputs_and_sidecars(built, second_checkout):

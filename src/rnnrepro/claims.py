@@ -17,6 +17,7 @@ import ast
 import json
 import math
 import operator
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,10 @@ REDUCTIONS = {
     "sum": lambda s: float(s.sum()),
     "fraction": lambda s: float(s.astype(bool).mean()),   # of a boolean column
     "nunique": lambda s: float(s.nunique()),
+    # (max - min) / mean: how much a quantity varies across the rows
+    "relative_range": lambda s: float((s.max() - s.min()) / s.mean()),
     "at_max": None,                                # `column` where `by` is largest
+    "spearman": None,                              # rank correlation of `column` with `by`
 }
 COMPARISONS = ("equal", "at_most", "at_least")
 #: claim: judged PASS/FAIL; setup: sizes and counts, MATCH/DIFFERS; not_reproducible:
@@ -55,7 +59,24 @@ class ClaimError(ValueError):
 
 
 def arithmetic(expression: Any) -> float:
-    """A number, or a string of plain arithmetic such as ``"(2*0.001)**(1/3)"``."""
+    """A number, or a string of plain arithmetic such as ``"(2*0.001)**(1/3)"``.
+
+    Parameters
+    ----------
+    expression : int, float or str
+        A number, or an expression of numbers, ``+ - * / **``, unary minus,
+        parentheses and ``sqrt(...)``; names and other calls are refused.
+
+    Returns
+    -------
+    float
+        Its value.
+
+    Raises
+    ------
+    ClaimError
+        If the string is not plain arithmetic.
+    """
     if isinstance(expression, (int, float)):
         return float(expression)
 
@@ -76,13 +97,39 @@ def arithmetic(expression: Any) -> float:
 
 
 def select(table: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
-    """Rows whose columns equal ``where``'s values (floats to 1e-9 relative)."""
+    """Rows whose columns equal ``where``'s values (floats to 1e-9 relative), or lie in
+    ``{min: a, max: b}`` (either bound optional), or in a list of values, or, for a
+    column of comma-separated names, name one of ``{contains: name or [names]}``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A table.
+    where : dict
+        Column to value, range or list.
+
+    Returns
+    -------
+    DataFrame
+        The matching rows.
+    """
     mask = np.ones(len(table), bool)
     for column, value in where.items():
         if column not in table.columns:
             raise ClaimError(f"no column {column!r} to filter on")
         values = table[column]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, dict) and "contains" in value:
+            wanted = value["contains"]
+            wanted = {wanted} if isinstance(wanted, str) else set(wanted)
+            mask &= np.array([bool(wanted & set(str(v).split(","))) for v in values], bool)
+        elif isinstance(value, dict):
+            numbers = values.to_numpy(float)
+            mask &= numbers >= value.get("min", -np.inf) * (1 - 1e-9)
+            mask &= numbers <= value.get("max", np.inf) * (1 + 1e-9)
+        elif isinstance(value, list):
+            mask &= np.any([np.isclose(values.to_numpy(float), float(v), rtol=1e-9, atol=0)
+                            for v in value], axis=0)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
             mask &= np.isclose(values.to_numpy(float), float(value), rtol=1e-9, atol=0)
         else:
             mask &= (values == value).to_numpy()
@@ -90,7 +137,29 @@ def select(table: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
 
 
 def measured_value(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> float:
-    """The value a spec points to: ``{table, where, column, reduce}``."""
+    """The value a spec points to: ``{table, where, column, reduce}``.
+
+    Parameters
+    ----------
+    spec : dict
+        ``table`` (a table's name), ``where`` (row filter of :func:`select`, default
+        all rows), ``column`` and ``reduce`` (a key of :data:`REDUCTIONS`, default
+        ``one``: exactly one row must match); ``at_max`` and ``spearman`` also need
+        ``by``, the column to maximise or to rank-correlate with.
+    tables : dict of str to DataFrame
+        The paper's tables by name.
+
+    Returns
+    -------
+    float
+        The reduced value of ``column`` over the selected rows.
+
+    Raises
+    ------
+    ClaimError
+        If the table or a column is unknown, ``reduce`` is unknown, no row (or, for
+        ``one``, not exactly one row) matches, or ``spearman`` has fewer than 3 rows.
+    """
     if spec["table"] not in tables:
         raise ClaimError(f"unknown table {spec['table']!r}")
     rows = select(tables[spec["table"]], spec.get("where", {}))
@@ -109,12 +178,40 @@ def measured_value(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> flo
         raise ClaimError(f"no rows of {spec['table']!r} match {spec.get('where')}")
     if reduce == "at_max":
         return float(rows[column].iat[int(np.argmax(rows[spec["by"]].to_numpy(float)))])
+    if reduce == "spearman":
+        if len(rows) < 3:
+            raise ClaimError(f"a rank correlation needs 3 rows, {len(rows)} match")
+        return float(rows[column].rank().corr(rows[spec["by"]].rank()))
     return REDUCTIONS[reduce](rows[column])
 
 
 def check(measured: float, paper: float, comparison: str, tolerance: dict[str, float]
           ) -> tuple[bool, float]:
-    """``(passed, allowed)``: the claim's test with its absolute or relative tolerance."""
+    """``(passed, allowed)``: the claim's test with its absolute or relative tolerance.
+
+    Parameters
+    ----------
+    measured : float
+        The measured value; NaN or infinity always fails.
+    paper : float
+        The paper's value.
+    comparison : str
+        One of :data:`COMPARISONS`: ``equal`` (``|measured - paper| <= allowed``),
+        ``at_most`` (``measured <= paper + allowed``) or ``at_least``
+        (``measured >= paper - allowed``).
+    tolerance : dict of str to float
+        ``abs`` and/or ``rel``; ``allowed = abs + rel |paper|``.
+
+    Returns
+    -------
+    tuple of (bool, float)
+        Whether the claim passes, and the allowed deviation ``allowed``.
+
+    Raises
+    ------
+    ClaimError
+        If ``comparison`` is unknown.
+    """
     allowed = tolerance.get("abs", 0.0) + tolerance.get("rel", 0.0) * abs(paper)
     if not np.isfinite(measured):
         return False, allowed
@@ -222,13 +319,49 @@ def _not_reproducible_row(claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate_numbers(path: str | Path, tables: dict[str, pd.DataFrame]) -> dict[str, float]:
-    """Named values quoted by the manuscript, read from the tables."""
+    """Named values quoted by the manuscript, read from the tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``paper/<paper>/numbers.yaml``: a ``numbers`` mapping of name to a spec of
+        :func:`measured_value`.
+    tables : dict of str to DataFrame
+        The paper's tables by name.
+
+    Returns
+    -------
+    dict of str to float
+        Each name's measured value; NaN (printed ``--``, with a warning on stderr) where
+        this configuration has no row to read it from, as a claim would FAIL.
+    """
     numbers = yaml.safe_load(Path(path).read_text())["numbers"]
-    return {name: measured_value(spec, tables) for name, spec in numbers.items()}
+    values = {}
+    for name, spec in numbers.items():
+        try:
+            values[name] = measured_value(spec, tables)
+        except ClaimError as exc:
+            print(f"number {name}: {exc}", file=sys.stderr)
+            values[name] = math.nan
+    return values
 
 
 def format_number(value: float, digits: int = 6) -> str:
-    """``%g`` with ``digits`` significant digits; exponents in LaTeX form."""
+    """``%g`` with ``digits`` significant digits; exponents in LaTeX form.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    digits : int, optional
+        Significant digits.
+
+    Returns
+    -------
+    str
+        Math-mode LaTeX text (without ``$``), e.g. ``1.5\\times 10^{-3}``; ``--`` for
+        NaN or infinity.
+    """
     if not np.isfinite(value):
         return "--"
     text = f"{value:.{digits}g}"
@@ -239,7 +372,19 @@ def format_number(value: float, digits: int = 6) -> str:
 
 
 def claims_latex(claims: pd.DataFrame) -> str:
-    """The claims table for the manuscript (a ``longtable``)."""
+    """The claims table for the manuscript (a ``longtable``).
+
+    Parameters
+    ----------
+    claims : DataFrame
+        As returned by :func:`evaluate_claims`.
+
+    Returns
+    -------
+    str
+        LaTeX: one row per claim (source, claim, paper value, measured value,
+        tolerance, status), with the note under every claim that did not pass.
+    """
     symbol = {"equal": "", "at_most": r"$\le$ ", "at_least": r"$\ge$ "}
     lines = [r"\begin{longtable}{p{0.08\linewidth}p{0.36\linewidth}lllc}",
              r"\hline source & claim & paper & measured & tolerance & \\ \hline\endhead"]
@@ -259,7 +404,23 @@ def claims_latex(claims: pd.DataFrame) -> str:
 
 
 def numbers_latex(numbers: dict[str, float], claims: pd.DataFrame) -> str:
-    r"""Macros ``\num{name}``, ``\claimvalue{id}``, ``\claimstatus{id}`` for the text."""
+    r"""Macros ``\num{name}``, ``\claimvalue{id}``, ``\claimstatus{id}`` for the text.
+
+    Also ``\claimspassed`` and ``\claimstotal`` (judged claims only); an unknown name
+    or id typesets as a bold ``??``.
+
+    Parameters
+    ----------
+    numbers : dict of str to float
+        As returned by :func:`evaluate_numbers`.
+    claims : DataFrame
+        As returned by :func:`evaluate_claims`.
+
+    Returns
+    -------
+    str
+        LaTeX macro definitions.
+    """
     lines = ["% generated by `python -m rnnrepro claims`: do not edit",
              r"\makeatletter"]
     for name, value in sorted(numbers.items()):
@@ -282,20 +443,51 @@ def numbers_latex(numbers: dict[str, float], claims: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _fit_case(row: dict[str, Any]) -> str:
+    """What a fit row is about: its kernel, sweep, pattern, range, spectrum, gain, rank."""
+    parts = [str(row[k]) for k in ("kernel", "sweep", "pattern", "range", "spectrum")
+             if isinstance(row.get(k), str) and row[k]]
+    for key, label in (("g_eff", "g"), ("effective_rank", "rank"), ("N", "N")):
+        value = row.get(key)
+        if isinstance(value, (int, float)) and np.isfinite(value):
+            parts.append(f"{label}={value:g}")
+    return ", ".join(parts)
+
+
 def fits_latex(fits: pd.DataFrame) -> str:
-    """Every fitted power law: quantity, case, exponent, exact-range and asymptotic."""
+    """Every fitted law: quantity, case, fitted value, the same fit of the exact theory,
+    and the asymptote.
+
+    A power law reports its exponent; a fit of another form (an extrapolation to
+    ``1/N = 0``) reports its ``value`` and the theory's.
+
+    Parameters
+    ----------
+    fits : DataFrame
+        A paper's ``fits`` table.
+
+    Returns
+    -------
+    str
+        A ``longtable``.
+    """
     lines = [r"\begin{longtable}{llllll}",
-             r"\hline experiment & quantity & case & fitted exponent & exact, same range"
+             r"\hline experiment & quantity & case & fitted & exact, same points"
              r" & asymptotic \\ \hline\endhead"]
     for row in fits.to_dict("records"):
-        case = ", ".join(str(row[k]) for k in ("kernel", "sweep", "pattern", "range")
-                         if k in row and isinstance(row[k], str) and row[k])
-        lines.append(
-            f"{latex_escape(row['experiment'])} & {latex_escape(row['quantity'])} & "
-            f"{latex_escape(case)} & ${format_number(row['exponent'], 5)} \\pm "
-            f"{format_number(row['exponent_stderr'], 1)}$ & "
-            f"${format_number(row['exponent_theory_range'], 5)}$ & "
-            f"${format_number(row['exponent_asymptotic'], 4)}$ \\\\")
+        power_law = np.isfinite(row.get("exponent", np.nan))
+        if power_law:
+            fitted = (f"${format_number(row['exponent'], 5)} \\pm "
+                      f"{format_number(row['exponent_stderr'], 1)}$")
+            exact = f"${format_number(row['exponent_theory_range'], 5)}$"
+            asymptotic = f"${format_number(row['exponent_asymptotic'], 4)}$"
+        else:
+            fitted = (f"${format_number(row['value'], 5)} \\pm "
+                      f"{format_number(row['value_stderr'], 1)}$")
+            exact = f"${format_number(row['value_theory'], 5)}$"
+            asymptotic = "--"
+        lines.append(f"{latex_escape(row['experiment'])} & {latex_escape(row['quantity'])} & "
+                     f"{latex_escape(_fit_case(row))} & {fitted} & {exact} & {asymptotic} \\\\")
     lines += [r"\hline", r"\end{longtable}"]
     return "\n".join(lines) + "\n"
 

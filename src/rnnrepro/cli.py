@@ -8,7 +8,7 @@ job exactly when they change.
 
 Stages: ``check-config``, ``kernel``, ``plan``, ``simulate``, ``measure``,
 ``aggregate``, ``derive``, ``collect-fits``, ``figure``, ``claims``, ``manuscript``;
-and, outside the workflow, ``benchmark``, ``fingerprints`` and ``readme``.
+and, outside the workflow, ``benchmark``, ``fingerprints``, ``readme`` and ``docs``.
 """
 
 from __future__ import annotations
@@ -108,13 +108,27 @@ def cmd_derive(args: argparse.Namespace) -> None:
     write_provenance([args.out], [args.table], {"derived": args.name})
 
 
+FITS_DESCRIPTION = (
+    "Every law fitted to the simulations, one row per fit: the measured exponent and "
+    "prefactor with their standard errors, the fit range and residual, beside the exact "
+    "theory over the same range and the asymptotic law.")
+CLAIMS_DESCRIPTION = (
+    "Each quantitative statement of the paper checked against this build's tables: the "
+    "paper's value, the measured value, the tolerance and the verdict (PASS / FAIL for "
+    "results, MATCH / DIFFERS for the set-up, NOT REPRODUCIBLE with its reason).")
+
+
 def cmd_collect_fits(args: argparse.Namespace) -> None:
     import pandas as pd
+
+    from rnnrepro.report import write_html_table
 
     verify_inputs(args.inputs)
     fits = pd.concat([read_table(p) for p in args.inputs], ignore_index=True)
     write_table(fits, args.out)
-    write_provenance([args.out], args.inputs, {"stage": "collect-fits"})
+    write_html_table(fits.dropna(axis="columns", how="all"), args.html,
+                     f"Fitted laws: {registry.paper(args.paper).reference}", FITS_DESCRIPTION)
+    write_provenance([args.out, args.html], args.inputs, {"stage": "collect-fits"})
 
 
 def cmd_figure(args: argparse.Namespace) -> None:
@@ -138,6 +152,7 @@ def cmd_figure(args: argparse.Namespace) -> None:
 
 def cmd_claims(args: argparse.Namespace) -> None:
     from rnnrepro import claims as claims_mod
+    from rnnrepro.report import write_html_table
 
     paper = registry.paper(args.paper)
     paths = _items(args.tables)
@@ -147,6 +162,8 @@ def cmd_claims(args: argparse.Namespace) -> None:
     numbers = claims_mod.evaluate_numbers(args.numbers, tables)
     figures = [(m.NAME, f"{args.figures_dir}/{m.NAME}.pdf", m.CAPTION) for m in paper.figures]
     write_table(checked, args.out)
+    write_html_table(checked, args.html, f"Claims: {paper.reference}", CLAIMS_DESCRIPTION,
+                     status_column="status")
     texts = {args.claims_tex: claims_mod.claims_latex(checked),
              args.numbers_tex: claims_mod.numbers_latex(numbers, checked),
              args.fits_tex: claims_mod.fits_latex(tables["fits"]),
@@ -158,7 +175,8 @@ def cmd_claims(args: argparse.Namespace) -> None:
     for row in failed.itertuples(index=False):
         print(f"claim {row.id}: {row.status} (paper {row.paper_value:.6g}, measured "
               f"{row.measured_value:.6g})", file=sys.stderr)
-    write_provenance([args.out, *texts], [*paths.values(), args.claims, args.numbers],
+    write_provenance([args.out, args.html, *texts],
+                     [*paths.values(), args.claims, args.numbers],
                      {"stage": "claims", "paper": args.paper})
 
 
@@ -172,9 +190,35 @@ def cmd_manuscript(args: argparse.Namespace) -> None:
 
 
 def cmd_benchmark(args: argparse.Namespace) -> None:
-    from rnnrepro.chandra2024.benchmark import run_benchmark
+    if args.paper == "chandra2024":
+        from rnnrepro.chandra2024.benchmark import run_benchmark
 
-    run_benchmark(args.N, tuple(args.batches), tuple(args.dtypes))
+        run_benchmark(args.N or 1024, tuple(args.batches), tuple(args.dtypes))
+        return
+    import numpy as np
+
+    from rnnrepro.clark2025.model import benchmark
+
+    if args.cost:
+        from rnnrepro.clark2025.cost import SOLVER_ROW, cost_table
+        from rnnrepro.config import load_config
+
+        table = cost_table(load_config(*args.cost))
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        solver = table["experiment"] == SOLVER_ROW
+        print(f"total: {table['cpu_hours'].sum():.4g} CPU-hours (one core per job) for "
+              f"{table.loc[~solver, 'networks'].sum()} networks and "
+              f"{table.loc[solver, 'networks'].sum()} sampled solves (rows "
+              f"{SOLVER_ROW}: N is 0, trajectories are the solver's paths)")
+        return
+    print(f"{'N':>5} {'traj':>5} {'dtype':>8} {'s/step':>9} {'floor s/step':>12} "
+          f"{'ratio':>6} {'traj-time/s':>11}   (ratio: matmul floor / step; 1 = bound)")
+    for n in ([args.N] if args.N else [500, 1000, 2000]):
+        for dtype in ("float32", "float64"):
+            r = benchmark(n, trajectories=64, dtype=np.dtype(dtype))
+            print(f"{n:>5} {64:>5} {dtype:>8} {r['seconds_per_step']:>9.3g} "
+                  f"{r['floor_seconds_per_step']:>12.3g} {r['floor_ratio']:>6.2f} "
+                  f"{r['traj_time_units_per_s']:>11.4g}", flush=True)
 
 
 def cmd_fingerprints(args: argparse.Namespace) -> None:
@@ -193,6 +237,15 @@ def cmd_readme(args: argparse.Namespace) -> None:
     changed = update_readme(args.readme, check=args.check)
     if args.check and changed:
         raise SystemExit(f"{args.readme} is out of date: run `python -m rnnrepro readme`")
+
+
+def cmd_docs(args: argparse.Namespace) -> None:
+    from rnnrepro.docsgen import write_docs
+
+    changed = write_docs(check=args.check)
+    if args.check and changed:
+        raise SystemExit(f"out of date: {[str(p) for p in changed]}: run `python -m "
+                         "rnnrepro docs`")
 
 
 def _experiment_stage(sub, name: str, func, help_: str) -> argparse.ArgumentParser:
@@ -252,8 +305,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_derive)
 
     p = sub.add_parser("collect-fits", help="concatenate the experiments' fit tables")
+    p.add_argument("--paper", required=True)
     p.add_argument("--inputs", nargs="+", required=True, type=Path)
     p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--html", required=True, type=Path, help="the table for the report")
     p.set_defaults(func=cmd_collect_fits)
 
     p = sub.add_parser("figure", help="render one figure from tables")
@@ -273,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--numbers", required=True, type=Path)
     p.add_argument("--figures-dir", required=True)
     p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--html", required=True, type=Path, help="the table for the report")
     p.add_argument("--claims-tex", required=True, type=Path)
     p.add_argument("--numbers-tex", required=True, type=Path)
     p.add_argument("--fits-tex", required=True, type=Path)
@@ -287,14 +343,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path)
     p.set_defaults(func=cmd_manuscript)
 
-    p = sub.add_parser("benchmark", help="the first paper's step against the FFT floor")
-    p.add_argument("--N", type=int, default=1024)
+    p = sub.add_parser("benchmark", help="a paper's simulator against its floor (FFT pair, "
+                                         "matrix product)")
+    p.add_argument("--paper", choices=["chandra2024", "clark2025"], default="chandra2024")
+    p.add_argument("--N", type=int, default=None, help="default: 1024 (chandra2024), "
+                                                       "500 1000 2000 (clark2025)")
     p.add_argument("--batches", type=int, nargs="+", default=[1, 16, 64, 256])
     p.add_argument("--dtypes", nargs="+", default=["complex64", "complex128"])
+    p.add_argument("--cost", nargs="+", type=Path, metavar="CONFIG",
+                   help="clark2025: the CPU time of these merged config files, from short "
+                        "timed runs at each of their network shapes")
     p.set_defaults(func=cmd_benchmark)
 
     p = sub.add_parser("fingerprints", help="the code fingerprint of every stage")
     p.set_defaults(func=cmd_fingerprints)
+
+    p = sub.add_parser("docs", help="regenerate docs/config.md and docs/api.md")
+    p.add_argument("--check", action="store_true", help="fail if they are out of date")
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("readme", help="regenerate the README's figure table")
     p.add_argument("--readme", type=Path, default=registry.REPO / "README.md")

@@ -51,7 +51,20 @@ class Problem:
     allowed: str
 
     def message(self, prefix: str = "") -> str:
-        """``config key '<prefix>.<key>': got <value>; allowed: <rule>``."""
+        """``config key '<prefix>.<key>': got <value>; allowed: <rule>``.
+
+        Parameters
+        ----------
+        prefix : str, optional
+            Dotted path of the section the key is relative to (e.g.
+            ``chandra2024.kernels.ring16``); empty for the top level.
+
+        Returns
+        -------
+        str
+            The message, the key being ``prefix.key`` (or whichever of the two is
+            non-empty).
+        """
         key = f"{prefix}.{self.key}" if prefix and self.key else (prefix or self.key)
         return f"config key '{key}': got {self.value!r}; allowed: {self.allowed}"
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["SimulationError", "stage_params", "shard_of", "runs_of_shard", "in_plan_order",
-           "concat_rows", "run_experiment"]
+           "concat_rows", "describe_runs", "run_experiment"]
 
 
 class SimulationError(RuntimeError):
@@ -140,6 +140,32 @@ def in_plan_order(rows: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("the shards do not hold exactly the planned runs")
     return (rows.assign(_order=rows["run_id"].map(order)).sort_values("_order")
             .drop(columns="_order").reset_index(drop=True))
+
+
+def describe_runs(experiment: str, runs: pd.DataFrame, keys: tuple[str, ...] | list[str]
+                  ) -> list[str]:
+    """One label per run naming it by its parameters, for error messages.
+
+    Parameters
+    ----------
+    experiment : str
+        The experiment's name.
+    runs : DataFrame
+        Rows of the plan.
+    keys : sequence of str
+        The columns that tell the runs apart.
+
+    Returns
+    -------
+    list of str
+        ``"<experiment> run <run_id> (key=value, ...)"`` per run.
+    """
+    labels = []
+    for row in runs.to_dict("records"):
+        values = ", ".join(f"{k}={row[k]:.6g}" if isinstance(row[k], float)
+                           else f"{k}={row[k]}" for k in keys)
+        labels.append(f"{experiment} run {row['run_id']} ({values})")
+    return labels
 
 
 def run_experiment(config: dict[str, Any], name: str, shards: int = 1

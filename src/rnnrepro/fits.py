@@ -27,7 +27,26 @@ class LineFit:
 
 
 def fit_line(x: np.ndarray, y: np.ndarray) -> LineFit:
-    """Least-squares line; standard errors from the residual scatter (``n - 2`` dof)."""
+    """Least-squares line; standard errors from the residual scatter (``n - 2`` dof).
+
+    Parameters
+    ----------
+    x : array_like
+        Abscissae, shape ``(n,)``, ``n >= 2``, not all equal.
+    y : array_like
+        Ordinates, shape ``(n,)``.
+
+    Returns
+    -------
+    LineFit
+        Slope, intercept, their standard errors, the RMS residual and ``n``; with
+        ``n = 2`` the line is exact and the standard errors are 0.
+
+    Raises
+    ------
+    ValueError
+        If fewer than 2 points are given.
+    """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = len(x)
@@ -63,7 +82,32 @@ class PowerLawFit:
 
 def fit_power_law(x: np.ndarray, y: np.ndarray, x_range: tuple[float, float] | None = None
                   ) -> PowerLawFit:
-    """Least squares of ``ln y = ln c + p ln x`` over the points with ``x`` in ``x_range``."""
+    """Least squares of ``ln y = ln c + p ln x`` over the points with ``x`` in ``x_range``.
+
+    Points with a non-finite or non-positive ``x`` or ``y`` are dropped.
+
+    Parameters
+    ----------
+    x : array_like
+        Abscissae, shape ``(n,)``.
+    y : array_like
+        Ordinates, shape ``(n,)``.
+    x_range : tuple of (float, float), optional
+        Inclusive ``(x_min, x_max)`` of the points to fit (with
+        :data:`rnnrepro.grids.RANGE_SLACK`); all points if None.
+
+    Returns
+    -------
+    PowerLawFit
+        Exponent ``p``, prefactor ``c`` and their standard errors (that of ``c``
+        propagated from ``ln c``), the range of the points used, their number and the
+        RMS residual of ``ln y``.
+
+    Raises
+    ------
+    ValueError
+        If fewer than 2 points are usable.
+    """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     use = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)

@@ -79,7 +79,23 @@ class Paper:
         return REPO / "paper" / self.id
 
     def experiment(self, name: str) -> ModuleType:
-        """The experiment module called ``name``."""
+        """The experiment module called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The experiment's ``NAME``.
+
+        Returns
+        -------
+        module
+            Its module.
+
+        Raises
+        ------
+        KeyError
+            If this paper has no such experiment.
+        """
         for module in self.experiments:
             if name == module.NAME:
                 return module
@@ -87,7 +103,23 @@ class Paper:
                        f"{[m.NAME for m in self.experiments]}")
 
     def figure(self, name: str) -> ModuleType:
-        """The figure module called ``name``."""
+        """The figure module called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The figure's ``NAME``.
+
+        Returns
+        -------
+        module
+            Its module.
+
+        Raises
+        ------
+        KeyError
+            If this paper has no such figure.
+        """
         for module in self.figures:
             if name == module.NAME:
                 return module
@@ -95,7 +127,15 @@ class Paper:
                        f"{[m.NAME for m in self.figures]}")
 
     def tables(self) -> list[str]:
-        """Every table the paper's experiments write (main, derived and fits)."""
+        """Every table the paper's experiments write (main, derived and fits).
+
+        Returns
+        -------
+        list of str
+            Table names, per experiment in order: ``<experiment>``,
+            ``fits/<experiment>`` and ``<experiment>_<derived>`` for each of its
+            ``DERIVED`` tables; then ``fits`` (every fit of the paper).
+        """
         names = []
         for module in self.experiments:
             names += [module.NAME, f"fits/{module.NAME}",
@@ -125,7 +165,23 @@ def papers() -> dict[str, Paper]:
 
 
 def paper(paper_id: str) -> Paper:
-    """The paper called ``paper_id``."""
+    """The paper called ``paper_id``.
+
+    Parameters
+    ----------
+    paper_id : str
+        The paper's id (``chandra2024``).
+
+    Returns
+    -------
+    Paper
+        The registered paper.
+
+    Raises
+    ------
+    KeyError
+        If no paper has that id.
+    """
     try:
         return papers()[paper_id]
     except KeyError:
@@ -133,31 +189,96 @@ def paper(paper_id: str) -> Paper:
 
 
 def experiment(name: str) -> ModuleType:
-    """The experiment module called ``name`` (names are unique across papers)."""
+    """The experiment module called ``name`` (names are unique across papers).
+
+    Parameters
+    ----------
+    name : str
+        The experiment's ``NAME``.
+
+    Returns
+    -------
+    module
+        Its module.
+
+    Raises
+    ------
+    KeyError
+        If no paper has such an experiment.
+    """
     return paper_of_experiment(name).experiment(name)
 
 
 def figure(name: str) -> ModuleType:
-    """The figure module called ``name`` (names are unique across papers)."""
+    """The figure module called ``name`` (names are unique across papers).
+
+    Parameters
+    ----------
+    name : str
+        The figure's ``NAME``.
+
+    Returns
+    -------
+    module
+        Its module.
+
+    Raises
+    ------
+    KeyError
+        If no paper has such a figure.
+    """
     return paper_of_figure(name).figure(name)
 
 
-def paper_of_experiment(name: str) -> Paper:
-    """The paper that holds experiment ``name``."""
+def _paper_holding(kind: str, name: str) -> Paper:
+    """The paper whose ``kind`` (``experiments`` or ``figures``) has a module ``name``."""
     for item in papers().values():
-        if any(name == m.NAME for m in item.experiments):
+        if any(name == module.NAME for module in getattr(item, kind)):
             return item
-    raise KeyError(f"unknown experiment {name!r}; known: "
-                   f"{sorted(m.NAME for p in papers().values() for m in p.experiments)}")
+    known = sorted(module.NAME for item in papers().values() for module in getattr(item, kind))
+    raise KeyError(f"unknown {kind[:-1]} {name!r}; known: {known}")
+
+
+def paper_of_experiment(name: str) -> Paper:
+    """The paper that holds experiment ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The experiment's ``NAME``.
+
+    Returns
+    -------
+    Paper
+        The paper listing it among its experiments.
+
+    Raises
+    ------
+    KeyError
+        If no paper has such an experiment.
+    """
+    return _paper_holding("experiments", name)
 
 
 def paper_of_figure(name: str) -> Paper:
-    """The paper that holds figure ``name``."""
-    for item in papers().values():
-        if any(name == m.NAME for m in item.figures):
-            return item
-    raise KeyError(f"unknown figure {name!r}; known: "
-                   f"{sorted(m.NAME for p in papers().values() for m in p.figures)}")
+    """The paper that holds figure ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The figure's ``NAME``.
+
+    Returns
+    -------
+    Paper
+        The paper listing it among its figures.
+
+    Raises
+    ------
+    KeyError
+        If no paper has such a figure.
+    """
+    return _paper_holding("figures", name)
 
 
 def check_protocols(found: dict[str, Paper]) -> None:
@@ -171,6 +292,8 @@ def check_protocols(found: dict[str, Paper]) -> None:
     Returns
     -------
     None
+        Returns only if every module has its protocol's attributes, experiment and
+        figure names are unique and every ``STAGE_KEYS`` names known stages.
     """
     names: dict[str, str] = {}
     for item in found.values():

@@ -2,11 +2,12 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from rnnrepro.chandra2024 import kernels, theory
+from rnnrepro.chandra2024 import kernels, model, theory
 from rnnrepro.chandra2024.model import (
     SimulationError,
     Stepper,
     check_finite,
+    lock_in,
     phase_gain,
     phi,
     radial_gain,
@@ -143,3 +144,115 @@ def test_phi_saturates_for_any_finite_input(dtype, huge):
 def test_phi_keeps_nan_visible():
     out = phi(np.array([np.nan + 0j, 0.1 + 0j]))
     assert np.isnan(out[0]) and np.isfinite(out[1])
+
+
+# --- the compiled (numba) backend and the lock-in's batch independence ----------------
+
+needs_numba = pytest.mark.skipif(model.default_backend() != "numba",
+                                 reason="numba is not installed (or RNNREPRO_BACKEND=numpy)")
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype, huge", [("complex64", 1e30), ("complex128", 1e200)])
+def test_compiled_phi_is_bit_identical_to_numpy(dtype, huge):
+    """The compiled kernel does numpy's operations in numpy's order: same bits, also where
+    |z|^2 overflows or z is NaN (element by element)."""
+    z = random_field(7, 33, scale=3.0).astype(dtype)
+    z[2, 5], z[4, 0], z[6, 32] = huge * np.exp(0.7j), np.nan, -huge
+    stepper = Stepper(np.ones(33), dtype, backend="numba")
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected = phi(z.copy())
+        got = stepper.activate(z.copy())
+    np.testing.assert_array_equal(got, expected)
+    forcing = random_field(7, scale=0.1).astype(dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        numpy_path = Stepper(np.ones(33), dtype, backend="numpy").drive_site(z.copy(), forcing)
+        compiled_path = stepper.drive_site(z.copy(), forcing)
+    np.testing.assert_array_equal(compiled_path, numpy_path)
+
+
+def test_phi_overflow_stays_element_by_element():
+    """An overflowing element takes the slow form alone: its neighbours keep their bits."""
+    z = random_field(50, scale=2.0).astype("complex64")
+    plain = phi(z.copy())
+    z[17] = 1e30
+    with np.errstate(over="ignore"):
+        mixed = phi(z.copy())
+    np.testing.assert_array_equal(np.delete(mixed, 17), np.delete(plain, 17))
+    assert abs(mixed[17]) == pytest.approx(1.0)
+
+
+def test_stepper_rejects_an_unknown_backend():
+    with pytest.raises(ValueError, match="backend"):
+        Stepper(np.ones(4), backend="fortran")
+
+
+def _lock_in_case(dtype, backend, rows=slice(None)):
+    lam = kernels.random_multipliers((48,), seed=4)
+    omega = np.linspace(0.2, 6.0, 7)[rows]
+    amplitude = np.geomspace(3e-3, 0.3, 7)[rows]
+    # different switch-on lengths and windows: the batch's chunks are cut where any run
+    # ends a window, so a run alone is chunked differently from the same run in a batch
+    ramp = (np.arange(7) * 101 + 13)[rows]
+    return lock_in(Stepper(lam, dtype, backend=backend), amplitude, omega,
+                   np.arange(7)[rows], "site", block=96, tol=1e-4, max_iter=40_000,
+                   switch_on_length=ramp)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_lock_in_run_does_not_depend_on_its_batch(dtype):
+    together = _lock_in_case(dtype, None)
+    for i in (0, 3, 6):
+        alone = _lock_in_case(dtype, None, slice(i, i + 1))
+        for field in ("site", "mode", "iterations", "rel_change", "state"):
+            np.testing.assert_array_equal(getattr(alone, field)[0], getattr(together, field)[i])
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_lock_in_backends_agree_bit_for_bit(dtype):
+    compiled, plain = _lock_in_case(dtype, "numba"), _lock_in_case(dtype, "numpy")
+    for field in ("site", "mode", "iterations", "rel_change", "rel_error", "state"):
+        np.testing.assert_array_equal(getattr(compiled, field), getattr(plain, field))
+
+
+def test_lock_in_from_the_steady_state_needs_the_fewest_windows():
+    """A run started at its exact steady state (plane drive: the single-mode solution)
+    holds it: the lock-in reads it back after the minimum three windows."""
+    lam = kernels.random_multipliers((16,), seed=5)
+    theta = np.mod(np.angle(lam), 2 * np.pi)
+    amplitude, mode = np.array([1e-3, 1e-2, 0.3]), np.array([2, 7, 11])
+    omega = theta[mode] + np.array([0.0, 0.01, 0.5])
+    exact = theory.resonance_amplitude(amplitude, omega, theta[mode])
+    start = exact[:, None] * np.exp(2j * np.pi * np.outer(mode, np.arange(16)) / 16)
+    result = lock_in(Stepper(lam, "complex128"), amplitude, omega, mode, "plane",
+                     block=256, tol=1e-6, max_iter=4096, start=start)
+    assert result.converged.all() and (result.iterations <= 4 * 256).all()
+    np.testing.assert_allclose(result.mode, exact, rtol=1e-10)
+    with pytest.raises(ValueError, match="start"):
+        lock_in(Stepper(lam), amplitude, omega, mode, "plane", block=256, tol=1e-6,
+                max_iter=4096, start=start[:, :8])
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("shape", [(16,), (4, 4)])
+def test_compiled_step_with_inputs_is_bit_identical(dtype, shape):
+    lam = kernels.random_multipliers(shape, seed=2)
+    z = random_field(5, *shape, scale=0.4).astype(dtype)
+    inputs = [random_field(5, *shape, scale=0.1).astype(dtype),       # per run and site
+              random_field(5, *[1] * len(shape), scale=0.1).astype(dtype),   # per run
+              random_field(1, *shape, scale=0.1).astype(dtype),       # per site
+              np.full((5,) + (1,) * len(shape), 0.01),                # float64: numpy adds
+              0.02]
+    for source in inputs:
+        compiled = Stepper(lam, dtype, backend="numba")(z, source)
+        plain = Stepper(lam, dtype, backend="numpy")(z, source)
+        np.testing.assert_array_equal(compiled, plain)
+
+
+def test_throughput_benchmark_measures_both_loops():
+    from rnnrepro.chandra2024.benchmark import measure_throughput
+
+    row = measure_throughput(64, 4, "complex64", steps=8, backend="numpy")
+    assert row["backend"] == "numpy" and row["step_ratio"] > 0 and row["lock_in_ratio"] > 0

@@ -121,7 +121,7 @@ def test_plan_observes_the_nearest_mode_and_ids_are_unique(tiny_resonance):
     params, specs, built, runs = tiny_resonance
     assert runs["run_id"].is_unique
     spectrum = runs[runs["kind"] == "spectrum"]
-    theta = built["random256"].theta
+    theta = built[params["sweeps"]["spectrum"]["kernel"]].theta
     for omega, mode in zip(spectrum["omega"], spectrum["mode"]):
         assert np.abs(rs.circular_offset(omega, theta)).argmin() == mode
     assert set(runs["sweep"]) == set(params["sweeps"])
@@ -137,3 +137,92 @@ def test_sharded_simulation_gives_the_same_rows(tiny_resonance):
     pd.testing.assert_frame_equal(whole, merged, check_exact=True)
     validated = whole[whole["validate"]]
     assert len(validated) > 0 and (validated["validation_rel_dev"] < 1e-3).all()
+
+
+# --- runs that start at an estimate of their steady state -----------------------------
+
+def test_mean_field_state_is_exact_for_a_plane_wave_drive():
+    kernel = kernels.build("k", {"type": "random", "shape": [32], "seed": 7})
+    theta = kernel.theta.ravel()
+    for amplitude, detuning in [(1e-4, 0.0), (1e-2, 0.03), (0.3, 1.0)]:
+        omega = theta[9] + detuning
+        w = rs.mean_field_state(kernel.multipliers, amplitude, omega,
+                                rs.pattern_vector("plane", 9, 32))
+        exact = complex(theory.resonance_amplitude(amplitude, omega, theta[9]))
+        np.testing.assert_allclose(w, exact * rs.pattern_vector("plane", 9, 32), rtol=1e-9)
+
+
+@pytest.mark.parametrize("amplitude", [10 ** -2.5, 1e-1, 10 ** -0.5])
+@pytest.mark.parametrize("detuning", [0.0, 3e-4, 0.05])
+def test_steady_state_estimate_is_the_steady_state(amplitude, detuning):
+    """The refined estimate solves the steady-state equation: Newton's method started
+    from it takes no step, and Newton from rest lands on it."""
+    kernel = kernels.build("k", {"type": "random", "shape": [64], "seed": 3})
+    omega = kernel.theta.ravel()[11] + detuning
+    pattern = rs.pattern_vector("site", 11, 64)
+    w, iterations, change = rs.steady_state_estimate(kernel.multipliers, amplitude, omega,
+                                                     pattern)
+    assert change <= rs.ESTIMATE_TOL and iterations < rs.ESTIMATE_ITERATIONS
+    solver = rs.SteadyStateSolver(kernel)
+    _, residual = solver.solve(amplitude, omega, pattern, w, max_steps=1)
+    assert residual < 1e-13
+    from_rest, residual = solver.solve(amplitude, omega, pattern, np.zeros(64, complex))
+    assert residual < 1e-13
+    # the Jacobian is nearly singular next to a resonance: equal to ~1e-10, not 1e-13
+    np.testing.assert_allclose(w, from_rest, rtol=0, atol=1e-8 * np.abs(w).max())
+
+
+def _two_starts(repo):
+    config = load_config(repo / "config.yaml", repo / "config" / "tiny.yaml")
+    section = config["chandra2024"]
+    sweep = dict(section["experiments"]["resonance"]["sweeps"]["detail"])
+    params = {"sweeps": {"rest": {**sweep, "start": "rest"},
+                         "estimate": {**sweep, "start": "estimate"}}}
+    built = {n: kernels.build(n, section["kernels"][n]) for n in rs.kernel_names(params)}
+    return params, built, rs.plan(params, built)
+
+
+def test_a_run_from_its_estimate_agrees_with_the_run_from_rest(repo):
+    params, built, runs = _two_starts(repo)
+    raw = rs.simulate(runs, built, params)
+    rest = (runs["sweep"] == "rest").to_numpy()
+    assert raw["converged"].all()
+    assert (raw["started_from"][~rest] == "estimate").all()
+    assert (raw["started_from"][rest] == "rest").all()
+    for key in ("site", "mode"):
+        deviation = np.abs(raw[key][~rest] - raw[key][rest]) / np.abs(raw[key][rest])
+        assert deviation.max() < 1e-3
+    # no switch-on, and the lock-in settles in the fewest windows (L, L, 2L)
+    block = params["sweeps"]["estimate"]["block"]
+    assert raw["iterations"][~rest].max() <= 4 * block
+    assert raw["iterations"][~rest].sum() < raw["iterations"][rest].sum()
+    # the start is part of a run's identity; a run from rest keeps the id it had
+    # before runs could start elsewhere (same parameters, same result)
+    assert not set(runs["run_id"][rest]) & set(runs["run_id"][~rest])
+    old = dict(params["sweeps"]["rest"])
+    del old["start"]
+    unchanged = rs.plan({"sweeps": {"rest": old}}, built)
+    assert list(unchanged["run_id"]) == list(runs["run_id"][rest])
+
+
+def test_estimate_starts_do_not_depend_on_sharding(repo):
+    params, built, runs = _two_starts(repo)
+    runs = runs[runs["sweep"] == "estimate"].reset_index(drop=True)
+    whole = rs.measure(rs.simulate(runs, built, params), runs, built,
+                       {**params, "validate_every": 2, "solve_sweeps": []})
+    parts = [rs.measure(rs.simulate(experiments.shard_of(runs, i, 3), built, params),
+                        runs, built, {**params, "validate_every": 2, "solve_sweeps": []})
+             for i in range(3)]
+    merged = pd.concat(parts).set_index("run_id").loc[whole["run_id"]].reset_index()
+    pd.testing.assert_frame_equal(whole, merged, check_exact=True)
+    validated = whole[whole["validate"]]
+    assert len(validated) > 0 and (validated["validation_rel_dev"] < 1e-3).all()
+
+
+def test_cost_benchmark_reports_every_intensity():
+    from rnnrepro.chandra2024.benchmark import measure_cost
+
+    table = measure_cost(64, 8, sample=2, amplitudes_log10=(-1.0, -2.0))
+    assert list(table["amplitude"]) == pytest.approx([1e-2, 1e-1])
+    assert (table["runs"] == 2).all() and (table["iterations"] >= 2048).all()
+    assert (table["cpu_per_run"] > 0).all() and table["newton_seconds"].iat[0] > 0

@@ -103,8 +103,17 @@ rule collect_fits:
         ],
     output:
         fits="results/{paper}/tables/fits.parquet",
-        provenance="results/{paper}/tables/fits.parquet.prov.json",
+        html=report(
+            "results/{paper}/tables/fits.html",
+            caption="../report/fits.rst",
+            category=lambda w: PAPERS[w.paper].reference,
+            subcategory="Tables",
+        ),
+        provenance=multiext(
+            "results/{paper}/tables/fits", ".parquet.prov.json", ".html.prov.json"
+        ),
     log:
         "results/{paper}/logs/collect_fits.log",
     shell:
-        "python -m rnnrepro collect-fits --inputs {input:q} --out {output.fits:q} 2> {log:q}"
+        "python -m rnnrepro collect-fits --paper {wildcards.paper} --inputs {input:q}"
+        " --out {output.fits:q} --html {output.html:q} 2> {log:q}"

@@ -13,11 +13,19 @@ rule claims:
         ),
     output:
         table="results/{paper}/tables/claims.parquet",
+        html=report(
+            "results/{paper}/tables/claims.html",
+            caption="../report/claims.rst",
+            category=lambda w: PAPERS[w.paper].reference,
+            subcategory="Tables",
+        ),
         claims_tex="results/{paper}/paper/claims.tex",
         numbers_tex="results/{paper}/paper/numbers.tex",
         fits_tex="results/{paper}/paper/fits.tex",
         figures_tex="results/{paper}/paper/figures.tex",
-        table_provenance="results/{paper}/tables/claims.parquet.prov.json",
+        table_provenance=multiext(
+            "results/{paper}/tables/claims", ".parquet.prov.json", ".html.prov.json"
+        ),
         tex_provenance=multiext(
             "results/{paper}/paper/",
             "claims.tex.prov.json",
@@ -35,6 +43,7 @@ rule claims:
         "python -m rnnrepro claims --paper {wildcards.paper} --tables {params.tables}"
         " --claims {input.claims:q} --numbers {input.numbers:q}"
         " --figures-dir results/{wildcards.paper}/figures --out {output.table:q}"
+        " --html {output.html:q}"
         " --claims-tex {output.claims_tex:q} --numbers-tex {output.numbers_tex:q}"
         " --fits-tex {output.fits_tex:q} --figures-tex {output.figures_tex:q} 2> {log:q}"
 

@@ -11,6 +11,8 @@ import numpy as np
 
 from rnnrepro.fits import fit_line
 
+__all__ = ["DecayFit", "fit_decay_time", "hann_weights", "LengthFit", "fit_window",
+           "prony_decay", "fit_damped_cosine", "fit_k0_profile"]
 
 @dataclass
 class DecayFit:
@@ -25,7 +27,19 @@ class DecayFit:
     log_residual_rms: float  # rms misfit of ln|o_n|: ~0 for a clean exponential
 
     def as_dict(self, prefix: str) -> dict[str, float]:
-        """Columns ``prefix`` (the decay time), ``prefix_stderr``, ``prefix_rate``, ..."""
+        """Columns ``prefix`` (the decay time), ``prefix_stderr``, ``prefix_rate``, ...
+
+        Parameters
+        ----------
+        prefix : str
+            Column prefix, e.g. ``tau`` or ``tau_<kick>``.
+
+        Returns
+        -------
+        dict of str to float
+            ``tau`` under ``prefix``, every other field ``f`` under ``prefix_f``
+            (``tau_stderr`` becomes ``prefix_stderr``).
+        """
         return {prefix if k == "tau" else f"{prefix}_{k.removeprefix('tau_')}": v
                 for k, v in asdict(self).items()}
 
@@ -36,6 +50,30 @@ def fit_decay_time(steps: np.ndarray, values: np.ndarray, *, skip: int = 0,
 
     ``skip`` drops the first points (a transient); points with ``|o_n| <= floor``
     (round-off noise) are excluded.  ``tau`` is in the units of ``steps``.
+
+    Parameters
+    ----------
+    steps : array_like
+        Times ``n`` of the samples, shape ``(n_samples,)`` (iterations).
+    values : array_like
+        The decaying quantity ``o_n`` at those times, shape ``(n_samples,)``; only its
+        magnitude is used, so its sign may be either.
+    skip : int, optional
+        Number of leading samples to drop.
+    floor : float, optional
+        Samples with ``|o_n| <= floor`` are excluded.
+
+    Returns
+    -------
+    DecayFit
+        ``tau = -1 / slope`` with its standard error (propagated from the slope's),
+        the rate ``exp(slope)`` per step, the first and last step used, the number of
+        points and the RMS residual of ``ln|o_n|``.
+
+    Raises
+    ------
+    ValueError
+        If fewer than 3 samples remain, or the fitted slope is not negative.
     """
     steps = np.asarray(steps, dtype=float)
     magnitude = np.abs(np.asarray(values, dtype=float))
@@ -59,6 +97,17 @@ def hann_weights(length: int) -> np.ndarray:
 
     Its sidelobes fall as ``(L d)^-3`` at detuning ``d``, so a free oscillation at
     another frequency leaks little into the lock-in amplitude.
+
+    Parameters
+    ----------
+    length : int
+        Window length ``L`` (iterations).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights ``w_n`` in ``(0, 1]``, shape ``(L,)``; for ``L >= 2`` they sum to
+        ``L / 2``.
     """
     return np.sin(np.pi * (np.arange(length) + 0.5) / length) ** 2
 
@@ -77,6 +126,13 @@ class LengthFit:
     rel_residual_rms: float  # rms misfit relative to the fitted envelope
 
     def as_dict(self) -> dict[str, float]:
+        """The fit as table columns.
+
+        Returns
+        -------
+        dict of str to float
+            Every field under its own name (``xi``, ``xi_stderr``, ``wavenumber``, ...).
+        """
         return asdict(self)
 
 
@@ -85,6 +141,29 @@ def fit_window(profile: np.ndarray, start: int, drop: float, end: int) -> tuple[
 
     The envelope is the running maximum of ``|profile|`` from the far end, so zeros of
     the oscillation do not end the window early; ``stop <= end``.
+
+    Parameters
+    ----------
+    profile : array_like
+        Response at distance ``x = 0, 1, ...`` sites from the source (real or
+        complex), shape ``(n,)``.
+    start : int
+        First distance of the window (sites).
+    drop : float
+        Relative fall of the envelope that ends the window, e.g. ``1e-3``: ``stop`` is
+        the last distance whose envelope is at least ``drop`` times that at ``start``.
+    end : int
+        Last distance the window may reach (sites).
+
+    Returns
+    -------
+    tuple of (int, int)
+        ``(start, stop)``, both inclusive.
+
+    Raises
+    ------
+    ValueError
+        If the window spans fewer than 8 sites.
     """
     magnitude = np.abs(np.asarray(profile)[: end + 1])
     envelope = np.maximum.accumulate(magnitude[::-1])[::-1]
@@ -102,6 +181,25 @@ def prony_decay(x: np.ndarray, profile: np.ndarray) -> tuple[float, float]:
     ``e^{-x/xi} (a cos qx + b sin qx)``; ``p1, p2`` by least squares (equations scaled
     by the local size of the response), then ``rho e^{+-iq}`` are the roots of
     ``z^2 = p1 z + p2`` and ``xi = -1 / ln rho``.  The starting point of the fits.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Distances of the samples, shape ``(n,)`` (sites); not used in the
+        computation, which assumes consecutive samples one site apart.
+    profile : numpy.ndarray
+        Complex response at those distances, shape ``(n,)``, ``n >= 3``; its real and
+        imaginary parts are fitted together.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``xi`` (sites) and ``q`` (radians per site, in ``[0, pi]``).
+
+    Raises
+    ------
+    ValueError
+        If the largest root's modulus ``rho`` is not in ``(0, 1)`` (no decay).
     """
     parts = [np.real(profile), np.imag(profile)]
     scale = np.sqrt(np.abs(profile[:-2]) ** 2 + np.abs(profile[1:-1]) ** 2
@@ -183,6 +281,30 @@ def fit_damped_cosine(profile: np.ndarray, *, start: int, drop: float,
     radial and phase parts share ``xi`` and ``q``).  On a ring of ``period`` sites the
     image ``f(period - x)`` is part of the model.  Weighted least squares with weights
     ``e^{x / xi_0}`` (``xi_0`` from :func:`prony_decay`), i.e. relative residuals.
+
+    Parameters
+    ----------
+    profile : array_like
+        Complex response at distance ``x = 0, 1, ...`` sites, shape ``(n,)``.
+    start : int
+        First distance fitted (sites), past the near-source transient.
+    drop : float
+        The window ends where the envelope has fallen by this factor
+        (:func:`fit_window`).
+    period : int, optional
+        Ring size ``N`` (sites): adds the image term and limits the window to
+        ``x <= N // 2 - 1``; None for no image (window up to the profile's end).
+
+    Returns
+    -------
+    LengthFit
+        ``xi`` (sites), ``q`` (radians per site), their standard errors, the window
+        and the RMS relative residual.
+
+    Raises
+    ------
+    ValueError
+        If the window is too short or the profile does not decay.
     """
     window = _ProfileWindow.of(profile, start, drop, period)
 
@@ -209,6 +331,32 @@ def fit_k0_profile(profile: np.ndarray, *, start: int, drop: float,
     The far response of a point source on a 2D lattice, along an axis, is the
     continuum Green's function ``K0(m r)``: ``xi = 1 / Re m``, wavenumber ``|Im m|``.
     On an ``E x E`` torus (``period = E``) the image at ``E - x`` is included.
+
+    Parameters
+    ----------
+    profile : array_like
+        Complex response along a lattice axis at distance ``x = 0, 1, ...`` sites from
+        the source, shape ``(n,)``; the real and imaginary parts each get their own
+        amplitude ``a``.
+    start : int
+        First distance fitted (sites).
+    drop : float
+        The window ends where the envelope has fallen by this factor
+        (:func:`fit_window`).
+    period : int, optional
+        Torus side ``E`` (sites): adds the image term and limits the window to
+        ``x <= E // 2 - 1``; None for no image.
+
+    Returns
+    -------
+    LengthFit
+        ``xi = 1 / Re m`` (sites), wavenumber ``|Im m|`` (radians per site), their
+        standard errors, the window and the RMS relative residual.
+
+    Raises
+    ------
+    ValueError
+        If the window is too short or the profile does not decay.
     """
     from scipy.special import kve
 

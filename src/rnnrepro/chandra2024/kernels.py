@@ -79,6 +79,7 @@ class Kernel:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """Lattice shape ``(N,)`` or ``(E, E)``: the shape of ``multipliers``."""
         return self.multipliers.shape
 
     @property
@@ -88,7 +89,20 @@ class Kernel:
 
 
 def wavenumbers(shape: tuple[int, ...]) -> list[np.ndarray]:
-    """Angular wavenumbers ``2 pi k_d / N_d`` per axis, broadcastable, FFT ordering."""
+    """Angular wavenumbers ``2 pi k_d / N_d`` per axis, broadcastable, FFT ordering.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Lattice shape ``(N,)`` (ring) or ``(E, E)`` (torus), sites per axis.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array per axis ``d``, in radians per site in ``[-pi, pi)`` (numpy's
+        ``fftfreq`` ordering), of length ``N_d`` along axis ``d`` and 1 along the
+        others, so that they broadcast against each other to ``shape``.
+    """
     grids = []
     for axis, n in enumerate(shape):
         q = 2 * np.pi * np.fft.fftfreq(n)
@@ -97,17 +111,57 @@ def wavenumbers(shape: tuple[int, ...]) -> list[np.ndarray]:
 
 
 def laplacian_eigenvalues(shape: tuple[int, ...]) -> np.ndarray:
-    """``eps(k) = sum_d (2 - 2 cos(2 pi k_d / N_d))``: minus the lattice Laplacian's symbol."""
+    """``eps(k) = sum_d (2 - 2 cos(2 pi k_d / N_d))``: minus the lattice Laplacian's symbol.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Lattice shape ``(N,)`` or ``(E, E)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``eps(k) >= 0`` for every wavevector, float array of shape ``shape`` in FFT
+        ordering; ``eps(0) = 0``.
+    """
     return sum(2.0 - 2.0 * np.cos(q) for q in wavenumbers(shape)) * np.ones(shape)
 
 
 def laplacian_multipliers(shape: tuple[int, ...], alpha: float) -> np.ndarray:
-    """``lambda_k = exp(-i alpha eps(k))`` for ``A = i alpha Laplacian``."""
+    """``lambda_k = exp(-i alpha eps(k))`` for ``A = i alpha Laplacian``.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Lattice shape ``(N,)`` or ``(E, E)``.
+    alpha : float
+        Strength ``alpha`` of the generator (dimensionless): the eigenphase of mode
+        ``k`` is ``-alpha eps(k)`` radians.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex multipliers of modulus 1, shape ``shape``, FFT ordering;
+        ``lambda_0 = 1`` exactly.
+    """
     return np.exp(-1j * alpha * laplacian_eigenvalues(shape))
 
 
 def random_multipliers(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    """``lambda_k = exp(i theta_k)``, ``theta_k`` i.i.d. uniform on ``[0, 2 pi)``."""
+    """``lambda_k = exp(i theta_k)``, ``theta_k`` i.i.d. uniform on ``[0, 2 pi)``.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Lattice shape ``(N,)`` or ``(E, E)``.
+    seed : int
+        Seed of the ``numpy.random.default_rng`` drawing the eigenphases.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex multipliers of modulus 1, shape ``shape``.
+    """
     theta = np.random.default_rng(seed).uniform(0.0, 2 * np.pi, size=shape)
     return np.exp(1j * theta)
 
@@ -118,6 +172,27 @@ def check_anti_hermitian_stencil(a: complex, b: complex, c: complex, d: complex 
 
     The generator's matrix is anti-Hermitian iff ``a`` is imaginary,
     ``c = -conj(b)`` and ``e = -conj(d)``.
+
+    Parameters
+    ----------
+    a : complex
+        Coefficient of ``x_ij`` (the diagonal).
+    b : complex
+        Coefficient of ``x_{i+1,j}``.
+    c : complex
+        Coefficient of ``x_{i-1,j}``.
+    d : complex, optional
+        Coefficient of ``x_{i,j+1}`` (torus only).
+    e : complex, optional
+        Coefficient of ``x_{i,j-1}`` (torus only).
+    tol : float, optional
+        Absolute tolerance of each of the three conditions.
+
+    Returns
+    -------
+    None
+        Returns only if the generator is anti-Hermitian; otherwise raises
+        :class:`KernelError` listing every violated condition.
     """
     problems = []
     if abs(complex(a).real) > tol:
@@ -138,6 +213,26 @@ def first_neighbour_symbol(shape: tuple[int, ...], a: complex, b: complex, c: co
     For a plane wave ``x_ij = exp(i (kappa i + mu j))`` it is
     ``a + b e^{i kappa} + c e^{-i kappa} + d e^{i mu} + e e^{-i mu}``.  On a ring
     (one axis) only ``a``, ``b``, ``c`` enter.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Lattice shape ``(N,)`` (ring) or ``(E, E)`` (torus).
+    a, b, c : complex
+        Coefficients of ``x_ij``, ``x_{i+1,j}`` and ``x_{i-1,j}``.
+    d, e : complex, optional
+        Coefficients of ``x_{i,j+1}`` and ``x_{i,j-1}``; must be 0 on a ring.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex symbol of shape ``shape``, FFT ordering (``kappa``, ``mu`` the angular
+        wavenumbers of :func:`wavenumbers`).
+
+    Raises
+    ------
+    KernelError
+        If ``d`` or ``e`` is nonzero on a ring.
     """
     q = wavenumbers(shape)
     symbol = a + b * np.exp(1j * q[0]) + c * np.exp(-1j * q[0])
@@ -156,6 +251,22 @@ def generator_matrix(shape: tuple[int, ...], a: complex, b: complex, c: complex,
     at ``(i-1, j)``, ``d`` at ``(i, j+1)`` and ``e`` at ``(i, j-1)``, indices periodic
     (the wrap-around entries are the off-diagonal blocks of Fig. 2).  Sizes ``E^2 x E^2``
     are for pictures and tests, not for simulation.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Lattice shape ``(E, E)``, or ``(N,)`` for a ring (then ``d`` and ``e`` are
+        ignored).
+    a, b, c : complex
+        Coefficients of ``x_ij``, ``x_{i+1,j}`` and ``x_{i-1,j}``.
+    d, e : complex, optional
+        Coefficients of ``x_{i,j+1}`` and ``x_{i,j-1}``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex matrix of shape ``(size, size)``, ``size`` the number of sites; the
+        coefficients are not checked for anti-Hermiticity.
     """
     if len(shape) == 1:
         shape = (shape[0], 1)
@@ -175,7 +286,29 @@ def generator_matrix(shape: tuple[int, ...], a: complex, b: complex, c: complex,
 
 def first_neighbour_multipliers(shape: tuple[int, ...], a: complex, b: complex,
                                 c: complex, d: complex = 0, e: complex = 0) -> np.ndarray:
-    """``lambda_k = exp(symbol_k)`` of the anti-Hermitian first-neighbour generator."""
+    """``lambda_k = exp(symbol_k)`` of the anti-Hermitian first-neighbour generator.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Lattice shape ``(N,)`` or ``(E, E)``.
+    a, b, c : complex
+        Coefficients of ``x_ij``, ``x_{i+1,j}`` and ``x_{i-1,j}``.
+    d, e : complex, optional
+        Coefficients of ``x_{i,j+1}`` and ``x_{i,j-1}`` (torus only).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex multipliers ``exp(i Im symbol_k)`` of modulus 1, shape ``shape``; the
+        round-off real part of the symbol is dropped.
+
+    Raises
+    ------
+    KernelError
+        If the generator is not anti-Hermitian (:func:`check_anti_hermitian_stencil`),
+        or ``d``, ``e`` are nonzero on a ring.
+    """
     check_anti_hermitian_stencil(a, b, c, d, e)
     symbol = first_neighbour_symbol(shape, a, b, c, d, e)
     # the symbol of an anti-Hermitian generator is imaginary; drop round-off real parts

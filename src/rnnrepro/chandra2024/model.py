@@ -13,24 +13,53 @@ Python.  All quantities are dimensionless; time is counted in iterations.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import scipy.fft as sfft
 
 from rnnrepro.experiments import SimulationError
 
-__all__ = ["Inputs", "SimulationError", "phi", "radial_gain", "phase_gain", "Stepper",
-           "plane_wave", "input_at", "iterate", "check_finite", "Relaxation", "relax",
-           "trace_decay", "LockIn", "switch_on", "LOCK_IN_SAFETY", "window_length",
-           "lock_in"]
+__all__ = ["Inputs", "SimulationError", "BACKENDS", "default_backend", "phi", "radial_gain",
+           "phase_gain", "Stepper", "plane_wave", "input_at", "iterate", "check_finite",
+           "Relaxation", "relax", "trace_decay", "LockIn", "switch_on", "LOCK_IN_SAFETY",
+           "LOCK_IN_CHUNK", "window_length", "lock_in"]
 
 #: the external input ``I_n``: a static array (broadcast over the batch), a function of
 #: the step ``n``, or None
 Inputs = np.ndarray | Callable[[int], np.ndarray] | None
 
+#: how a step applies ``phi``: compiled kernels (numba) or numpy; both give the same bits
+BACKENDS = ("numba", "numpy")
 
+
+def _load_compiled() -> ModuleType | None:
+    # the compiled kernels need numba; RNNREPRO_BACKEND=numpy forces the numpy path
+    if os.environ.get("RNNREPRO_BACKEND", "").strip().lower() == "numpy":
+        return None
+    from rnnrepro.chandra2024 import compiled
+
+    return compiled if compiled.AVAILABLE else None
+
+
+_COMPILED = _load_compiled()
+
+
+def default_backend() -> str:
+    """The backend a :class:`Stepper` uses unless told otherwise.
+
+    ``numba`` where numba is installed (and ``RNNREPRO_BACKEND`` is not ``numpy``), else
+    ``numpy``.  The two give identical results (tested); the compiled one is faster.
+
+    Returns
+    -------
+    str
+        ``numba`` or ``numpy``.
+    """
+    return "numba" if _COMPILED is not None else "numpy"
 
 
 def phi(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -39,10 +68,13 @@ def phi(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     ``|phi(z)| < 1`` and ``arg phi(z) = arg z``, for every finite ``z``: where
     ``|z|^2`` would overflow (``|z| > 1e154`` in double, ``1e19`` in single precision)
     the scale is computed as ``1 / hypot(|z|, 1)`` instead, so a huge input saturates
-    at modulus 1 rather than collapsing to 0.  With ``out=z`` it works in place.  The
-    real and imaginary parts are scaled separately by ``1/sqrt(1 + |z|^2)``: about
-    twice as fast as a complex division (see ``python -m rnnrepro benchmark``); the
-    overflow test costs one reduction (about 5 % of ``phi``).
+    at modulus 1 rather than collapsing to 0 (element by element: an element's result
+    never depends on the others).  With ``out=z`` it works in place.  The real and
+    imaginary parts are scaled separately by ``1/sqrt(1 + |z|^2)``: about twice as fast
+    as a complex division (see ``python -m rnnrepro benchmark``); the overflow test costs
+    one reduction (about 5 % of ``phi``).  This is the reference implementation; a
+    :class:`Stepper` with the ``numba`` backend applies the same operations in one
+    compiled pass (:mod:`rnnrepro.chandra2024.compiled`), with identical results.
 
     Parameters
     ----------
@@ -71,8 +103,11 @@ def phi(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     scale += out.imag * out.imag
     scale += 1.0
     if not scale.max(initial=0.0) < np.inf:
-        # |z|^2 overflowed (or z holds NaN): the slow, overflow-free form
-        scale = np.hypot(np.hypot(out.real, out.imag), 1.0)
+        # |z|^2 overflowed (or z holds NaN): those elements take the slow, overflow-free
+        # form, element by element, so no element's result depends on its neighbours
+        bad = ~(scale < np.inf)
+        np.sqrt(scale, out=scale, where=~bad)
+        scale[bad] = np.hypot(np.hypot(out.real[bad], out.imag[bad]), 1.0)
     else:
         np.sqrt(scale, out=scale)
     np.reciprocal(scale, out=scale)
@@ -127,6 +162,9 @@ class Stepper:
     shape (numpy FFT ordering).  ``dtype`` is ``complex64`` or ``complex128``.
     ``workers`` is passed to :mod:`scipy.fft`; a row's result does not depend on the
     batch it is computed in (tested), which keeps results independent of sharding.
+    ``backend`` chooses how ``phi`` (and the drive at site 0) is applied after the
+    inverse FFT: ``numba`` (one compiled pass, :mod:`rnnrepro.chandra2024.compiled`) or
+    ``numpy``; both give the same bits (tested), so results do not depend on it.
 
     Parameters
     ----------
@@ -136,10 +174,12 @@ class Stepper:
         ``complex64`` or ``complex128``.
     workers : int
         FFT threads.
+    backend : str, optional
+        ``numba`` or ``numpy``; default :func:`default_backend`.
     """
 
     def __init__(self, multipliers: np.ndarray, dtype: str | np.dtype = "complex128",
-                 workers: int = 1):
+                 workers: int = 1, backend: str | None = None):
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "c":
             raise ValueError(f"dtype must be complex64 or complex128, got {self.dtype}")
@@ -147,6 +187,15 @@ class Stepper:
         self.lattice = self.multipliers.shape
         self.axes = tuple(range(-self.multipliers.ndim, 0))
         self.workers = workers
+        self.backend = default_backend() if backend is None else backend
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        if self.backend == "numba" and _COMPILED is None:
+            raise ValueError("backend 'numba' needs numba (pip install numba), or unset "
+                             "RNNREPRO_BACKEND=numpy")
+        real = self.dtype.type(0).real.dtype
+        self._one = real.type(1.0)
+        self._scratch = np.empty(int(np.prod(self.lattice)), real)
 
     def convolve(self, z: np.ndarray) -> np.ndarray:
         """``U ⊛ Z = IFFT(lambda * FFT(Z))`` over the lattice axes (a new array).
@@ -165,11 +214,71 @@ class Stepper:
         zk *= self.multipliers
         return sfft.ifftn(zk, axes=self.axes, workers=self.workers, overwrite_x=True)
 
+    def _compiled_rows(self, y: np.ndarray) -> np.ndarray | None:
+        # the compiled kernels take C-contiguous (batch, sites) arrays of this dtype
+        if (self.backend != "numba" or y.dtype != self.dtype or y.ndim < 2
+                or not y.flags.c_contiguous or y.shape[1:] != self.lattice):
+            return None
+        return y.reshape(y.shape[0], -1)
+
+    def activate(self, y: np.ndarray) -> np.ndarray:
+        """``y <- phi(y)`` in place (:func:`phi`, or its compiled twin).
+
+        Parameters
+        ----------
+        y : ndarray
+            A batch of pre-activations, ``(batch, *lattice)``.
+
+        Returns
+        -------
+        ndarray
+            ``y``, now ``phi(y)``.
+        """
+        rows = self._compiled_rows(y)
+        if rows is None:
+            return phi(y, out=y)
+        _COMPILED.phi_rows(rows, self._scratch, self._one)
+        return y
+
+    def drive_site(self, y: np.ndarray, forcing: np.ndarray) -> np.ndarray:
+        """``y[:, 0] += forcing``, then ``y <- phi(y)``, in place (a ring's site drive).
+
+        Parameters
+        ----------
+        y : ndarray
+            A batch of ``U ⊛ Z`` on a ring, ``(batch, N)``.
+        forcing : ndarray
+            The drive at site 0, one per run, of the stepper's dtype.
+
+        Returns
+        -------
+        ndarray
+            ``y``, now ``phi(y + I)``.
+        """
+        rows = self._compiled_rows(y)
+        if rows is None or len(self.lattice) != 1 or forcing.dtype != self.dtype:
+            y[:, 0] += forcing
+            return phi(y, out=y)
+        _COMPILED.drive_site_phi(rows, np.ascontiguousarray(forcing), self._scratch,
+                                 self._one)
+        return y
+
     def __call__(self, z: np.ndarray, inputs: np.ndarray | None = None) -> np.ndarray:
         y = self.convolve(z)
-        if inputs is not None:
-            y += inputs
-        return phi(y, out=y)
+        if inputs is None:
+            return self.activate(y)
+        rows, source = self._compiled_rows(y), np.asarray(inputs)
+        if rows is not None and source.dtype == self.dtype and source.ndim == y.ndim:
+            # one compiled pass when the input is per run and/or per site, in this dtype
+            # (other inputs are added by numpy: their mixed-precision sums differ in bits)
+            lattice = source.shape[1:]
+            if source.shape[0] in (1, len(y)) and (lattice == self.lattice
+                                                   or all(d == 1 for d in lattice)):
+                _COMPILED.add_phi(rows, source.reshape(source.shape[0], -1), self._scratch,
+                                  self._one)
+                return y
+        y += inputs
+        return self.activate(y)
 
     def zeros(self, batch: int) -> np.ndarray:
         """A batch of quiescent states ``Z = 0``.
@@ -540,24 +649,66 @@ def _close_windows(state: _LockInState, out: LockIn, idx: np.ndarray, n: int,
     return stop
 
 
+#: steps of :func:`lock_in` whose demodulation, Hann weights and drive are computed
+#: together (batch-length operations once per chunk instead of once per step)
+LOCK_IN_CHUNK = 256
+
+
+def _chunk_weights(steps: np.ndarray, omega: np.ndarray, starts: np.ndarray,
+                   lengths: np.ndarray, amplitude: np.ndarray, ramp: np.ndarray,
+                   dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lock-in weights and drive of the steps ``steps`` for every run of a batch.
+
+    Returns ``weights = w_n e^{-i omega n}`` and the Hann weights ``w_n`` as
+    ``(batch, steps)`` (``w_n = sin^2(pi (n - start + 1/2) / L)`` inside the run's window,
+    0 before it), and the drive ``A e(n / T) e^{i omega n}`` as ``(steps, batch)`` in
+    ``dtype`` (one contiguous row per step).
+    """
+    demodulate = np.exp(-1j * np.mod(np.multiply.outer(omega, steps), 2 * np.pi))
+    position = steps[None, :] - starts[:, None]
+    hann = np.where(position >= 0,
+                    np.sin(np.pi * (position + 0.5) / lengths[:, None]) ** 2, 0.0)
+    forcing = amplitude[:, None] * np.conj(demodulate)
+    if steps[0] < ramp.max(initial=0):
+        forcing *= np.where(steps[None, :] >= ramp[:, None], 1.0,
+                            switch_on(steps[None, :] / np.maximum(ramp, 1)[:, None]))
+    return hann * demodulate, hann, np.ascontiguousarray(forcing.T).astype(dtype)
+
+
+def _running_sum(total: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """``total + terms[:, 0] + terms[:, 1] + ...``, added strictly left to right per row.
+
+    A sequential scan (``cumsum``), not a pairwise sum: a run's lock-in sums are then
+    the same whichever steps its batch's chunks group together (chunks end where any
+    run of the batch ends a window), so they do not depend on the batch.
+    """
+    return np.cumsum(np.concatenate([total[:, None], terms], axis=1), axis=1)[:, -1]
+
+
 def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
             mode: np.ndarray, pattern: str, *, block: int, tol: float, max_iter: int,
-            switch_on_length: np.ndarray | int = 0,
+            switch_on_length: np.ndarray | int = 0, start: np.ndarray | None = None,
             labels: Sequence[str] | None = None) -> LockIn:
     """Drive each run with one oscillation and lock in on its steady response.
 
     Run ``j`` gets ``I_n = A_j e(n / T_j) exp(i omega_j n) p_j`` with ``p_j`` the plane
     wave ``e_{k_j}`` (``pattern="plane"``, ``k_j = mode[j]``) or the unit vector of site 0
-    (``pattern="site"``), starting from ``Z = 0`` on a ring.  ``e`` is the smooth
-    :func:`switch_on` over ``T_j = switch_on_length[j]`` iterations (a sudden switch-on
-    rings every mode at its own eigenfrequency, and those free oscillations are barely
-    damped near criticality).  After the switch-on, over consecutive windows
-    (:func:`window_length`) the Hann-weighted lock-in
-    ``a = sum w_n X_n e^{-i omega n} / sum w_n`` is taken of ``X = Z(site 0)`` and of
-    ``X = `` the amplitude of mode ``k_j`` (``FFT(Z)_k / N``).  A run stops as
-    :func:`_close_windows` says and leaves the batch.  Every run keeps its own
-    schedule of switch-on and windows, so its result does not depend on the batch it
-    shares.
+    (``pattern="site"``), starting from ``Z_0 = start[j]`` (``Z = 0`` by default) on a
+    ring.  ``e`` is the smooth :func:`switch_on` over ``T_j = switch_on_length[j]``
+    iterations (a sudden switch-on rings every mode at its own eigenfrequency, and those
+    free oscillations are barely damped near criticality); a run that starts at (an
+    estimate of) its steady state takes ``T_j = 0``, the full drive from step 0.  After
+    the switch-on, over consecutive windows (:func:`window_length`) the Hann-weighted
+    lock-in ``a = sum w_n X_n e^{-i omega n} / sum w_n`` is taken of ``X = Z(site 0)``
+    and of ``X = `` the amplitude of mode ``k_j`` (``FFT(Z)_k / N``).  A run stops as
+    :func:`_close_windows` says and leaves the batch.  Every run keeps its own schedule
+    of switch-on and windows, so its result does not depend on the batch it shares.
+
+    Per step the loop does the FFT pair, two reads (site 0, mode ``k``) and one pass
+    that adds the drive and applies ``phi`` (:meth:`Stepper.drive_site`); the
+    demodulation, Hann weights and drive are computed for :data:`LOCK_IN_CHUNK` steps at
+    a time, and the weighted sums once per chunk (added step by step in order,
+    :func:`_running_sum`, so a run's sums do not depend on its batch).
 
     Parameters
     ----------
@@ -577,6 +728,8 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
         No run goes past it (a run whose next window would is stopped, unconverged).
     switch_on_length : int or ndarray
         ``T`` per run (iterations).
+    start : ndarray, optional
+        ``(batch, N)`` initial states ``Z_0``; zeros if omitted.
     labels : sequence of str, optional
         Each run's description, for error messages.
 
@@ -609,7 +762,12 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
     waves = plane_wave(mode, n_sites).astype(stepper.dtype) if pattern == "plane" else None
 
     active = np.arange(batch)
-    z = stepper.zeros(batch)
+    if start is None:
+        z = stepper.zeros(batch)
+    else:
+        z = np.array(start, dtype=stepper.dtype, order="C", copy=True)
+        if z.shape != (batch, n_sites):
+            raise ValueError(f"start must have shape {(batch, n_sites)}, got {z.shape}")
     n = 0
     while active.size:
         # the next step at which a run of the batch ends a window: evaluate only there
@@ -617,34 +775,34 @@ def lock_in(stepper: Stepper, amplitude: np.ndarray, omega: np.ndarray,
         ends = starts + lengths
         next_end = int(ends.min())
         rows = np.arange(active.size)
-        k, a, w, t = mode[active], amplitude[active], omega[active], ramp[active]
-        local_sums = state.sums[active]
-        local_weights = state.weight_sums[active]
+        k = mode[active]
         run_waves = waves[active] if waves is not None else None
-        longest_ramp = int(t.max())
+        chunk = min(LOCK_IN_CHUNK, next_end - n)
+        site_values = np.empty((active.size, chunk), stepper.dtype)
+        mode_values = np.empty((active.size, chunk), stepper.dtype)
         while n < next_end:
-            demodulate = np.exp(-1j * np.mod(w * n, 2 * np.pi))
-            position = n - starts
-            locking = position >= 0
-            zk = sfft.fft(z, axis=-1, workers=stepper.workers)
-            if locking.any():
-                hann = np.where(locking, np.sin(np.pi * (position + 0.5) / lengths) ** 2, 0.0)
-                local_sums[:, 0] += hann * demodulate * z[:, 0]
-                local_sums[:, 1] += hann * demodulate * zk[rows, k]
-                local_weights += hann
-            zk *= stepper.multipliers
-            y = sfft.ifft(zk, axis=-1, workers=stepper.workers, overwrite_x=True)
-            forcing = a * np.conj(demodulate)
-            if n < longest_ramp:
-                forcing *= np.where(n >= t, 1.0, switch_on(n / np.maximum(t, 1)))
-            forcing = forcing.astype(stepper.dtype)
-            if pattern == "site":
-                y[:, 0] += forcing
-            else:
-                y += forcing[:, None] * run_waves
-            z = phi(y, out=y)
-            n += 1
-        state.sums[active], state.weight_sums[active] = local_sums, local_weights
+            steps = np.arange(n, min(n + chunk, next_end))
+            weights, hann, forcing = _chunk_weights(
+                steps, omega[active], starts, lengths, amplitude[active], ramp[active],
+                stepper.dtype)
+            for s in range(steps.size):
+                site_values[:, s] = z[:, 0]
+                zk = sfft.fft(z, axis=-1, workers=stepper.workers)
+                mode_values[:, s] = zk[rows, k]
+                zk *= stepper.multipliers
+                y = sfft.ifft(zk, axis=-1, workers=stepper.workers, overwrite_x=True)
+                if pattern == "site":
+                    z = stepper.drive_site(y, forcing[s])
+                else:
+                    y += forcing[s][:, None] * run_waves
+                    z = stepper.activate(y)
+            used = steps.size
+            state.sums[active, 0] = _running_sum(state.sums[active, 0],
+                                                 weights * site_values[:, :used])
+            state.sums[active, 1] = _running_sum(state.sums[active, 1],
+                                                 weights * mode_values[:, :used])
+            state.weight_sums[active] = _running_sum(state.weight_sums[active], hann)
+            n += used
         ending = np.flatnonzero(ends == n)   # rows of the active batch
         stop = _close_windows(state, out, active[ending], n, n_sites, block, tol,
                               max_iter, eps, labels)

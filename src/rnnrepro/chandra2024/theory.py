@@ -18,6 +18,14 @@ from scipy.optimize import brentq
 
 from rnnrepro.chandra2024.model import phase_gain, radial_gain
 
+__all__ = ["preactivation", "fixed_point", "relaxation_time", "tau_radial", "tau_phase",
+           "gains_at_fixed_point", "fixed_point_asymptote", "tau_radial_asymptote",
+           "tau_phase_asymptote", "FIXED_POINT_POWER_LAWS", "drive_for_response",
+           "resonance_response", "resonance_amplitude", "response_estimate",
+           "site_drive_prediction", "resonance_half_width", "RESONANCE_POWER_LAWS",
+           "tau_local", "tau_local_asymptote", "mode_maps", "local_kick_norms",
+           "static_response", "pole_wavenumber", "propagation_length",
+           "propagation_length_asymptote", "BACKGROUND_POWER_LAWS"]
 
 def _fixed_point_residual(y: float, uniform_input: float) -> float:
     # y - phi(y) = y^3 / (s (s + 1)), s = sqrt(1 + y^2): no cancellation at small y
@@ -37,51 +45,155 @@ def _preactivation_scalar(uniform_input: float) -> float:
 
 
 def preactivation(uniform_input: np.ndarray | float) -> np.ndarray:
-    """Pre-activation ``y = x* + I`` at the fixed point, the root of ``y - phi(y) = I``."""
+    """Pre-activation ``y = x* + I`` at the fixed point, the root of ``y - phi(y) = I``.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I`` of the uniform mode (any sign; ``y`` is odd in
+        ``I``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``y``, float, of the shape of ``uniform_input`` (0-d for a scalar), solved by
+        Brent's method to about 4 ulp relative.
+    """
     return np.vectorize(_preactivation_scalar, otypes=[float])(uniform_input)
 
 
 def fixed_point(uniform_input: np.ndarray | float) -> np.ndarray:
-    """Fixed point ``x*`` of ``x -> phi(x + I)`` for a real input ``I``."""
+    """Fixed point ``x*`` of ``x -> phi(x + I)`` for a real input ``I``.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x* = y - I`` (:func:`preactivation`), of the shape of ``uniform_input``;
+        ``|x*| < 1``.
+    """
     uniform_input = np.asarray(uniform_input, dtype=float)
     return preactivation(uniform_input) - uniform_input
 
 
 def relaxation_time(gain: np.ndarray | float) -> np.ndarray:
-    """``tau = -1 / ln g`` in iterations: a perturbation decays as ``exp(-n / tau)``."""
+    """``tau = -1 / ln g`` in iterations: a perturbation decays as ``exp(-n / tau)``.
+
+    Parameters
+    ----------
+    gain : float or array_like
+        Per-iteration gain ``g`` of the perturbation, ``0 < g < 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``tau`` (iterations), of the shape of ``gain``.
+    """
     return -1.0 / np.log(np.asarray(gain, dtype=float))
 
 
 def tau_radial(uniform_input: np.ndarray | float) -> np.ndarray:
-    """Radial relaxation time of the uniform fixed point, ``1 / (1.5 ln(1 + y^2))``."""
+    """Radial relaxation time of the uniform fixed point, ``1 / (1.5 ln(1 + y^2))``.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I``; ``y`` is its :func:`preactivation`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``tau_r = -1 / ln g_r`` (iterations), of the shape of ``uniform_input``.
+    """
     y = preactivation(uniform_input)
     return 1.0 / (1.5 * np.log1p(y * y))
 
 
 def tau_phase(uniform_input: np.ndarray | float) -> np.ndarray:
-    """Phase relaxation time of the uniform fixed point, ``1 / (0.5 ln(1 + y^2))``."""
+    """Phase relaxation time of the uniform fixed point, ``1 / (0.5 ln(1 + y^2))``.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I``; ``y`` is its :func:`preactivation`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``tau_t = -1 / ln g_t = 3 tau_r`` (iterations), of the shape of
+        ``uniform_input``.
+    """
     y = preactivation(uniform_input)
     return 1.0 / (0.5 * np.log1p(y * y))
 
 
 def gains_at_fixed_point(uniform_input: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-    """``(g_r, g_t)`` at the pre-activation of the fixed point."""
+    """``(g_r, g_t)`` at the pre-activation of the fixed point.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I``.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        Radial gain ``g_r = (1 + y^2)^(-3/2)`` and phase gain ``g_t = (1 + y^2)^(-1/2)``
+        per iteration, each of the shape of ``uniform_input``.
+    """
     y = preactivation(uniform_input)
     return radial_gain(y), phase_gain(y)
 
 
 def fixed_point_asymptote(uniform_input: np.ndarray | float) -> np.ndarray:
-    """``x* ~ (2 I)^(1/3)`` for ``I -> 0``."""
+    """``x* ~ (2 I)^(1/3)`` for ``I -> 0``.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The leading-order ``x*`` (real cube root, so odd in ``I``).
+    """
     return np.cbrt(2.0 * np.asarray(uniform_input, dtype=float))
 
 
 def tau_radial_asymptote(uniform_input: np.ndarray | float) -> np.ndarray:
-    """``tau_r ~ (2/3) (2 I)^(-2/3)`` for ``I -> 0``."""
+    """``tau_r ~ (2/3) (2 I)^(-2/3)`` for ``I -> 0``.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I > 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The leading-order ``tau_r`` (iterations).
+    """
     return (2.0 / 3.0) * (2.0 * np.asarray(uniform_input, dtype=float)) ** (-2.0 / 3.0)
 
 
 def tau_phase_asymptote(uniform_input: np.ndarray | float) -> np.ndarray:
-    """``tau_t ~ 2 (2 I)^(-2/3)`` for ``I -> 0``."""
+    """``tau_t ~ 2 (2 I)^(-2/3)`` for ``I -> 0``.
+
+    Parameters
+    ----------
+    uniform_input : float or array_like
+        Constant real input ``I > 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The leading-order ``tau_t = 3 tau_r`` (iterations).
+    """
     return 3.0 * tau_radial_asymptote(uniform_input)
 
 
@@ -107,7 +219,21 @@ def _one_over_s_minus_cos(r2: np.ndarray, detuning: np.ndarray) -> np.ndarray:
 
 
 def drive_for_response(r: np.ndarray, detuning: np.ndarray) -> np.ndarray:
-    """The drive amplitude ``A(r, d)`` that gives response ``r``: the right side, square-rooted."""
+    """The drive amplitude ``A(r, d)`` that gives response ``r``: the right side, square-rooted.
+
+    Parameters
+    ----------
+    r : float or array_like
+        Steady response modulus ``r = |a|``, ``0 <= r < 1``.
+    detuning : float or array_like
+        ``d = omega - theta_k`` (radians), broadcastable against ``r``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``A = r sqrt((1/s - cos d)^2 + sin^2 d)``, ``s = sqrt(1 - r^2)``, of the
+        broadcast shape.
+    """
     r = np.asarray(r, dtype=float)
     r2 = r * r
     real = _one_over_s_minus_cos(r2, detuning)
@@ -121,6 +247,20 @@ def resonance_response(amplitude: np.ndarray | float, detuning: np.ndarray | flo
     Vectorised bisection on ``ln r`` (the right side is monotone in ``r``, so the root is
     unique) between ``A/4`` and ``1``, followed by Newton polishing; relative accuracy
     about 1e-15 for any detuning and ``0 < A < 1``.
+
+    Parameters
+    ----------
+    amplitude : float or array_like
+        Drive amplitude ``A > 0`` (the modulus of the mode's input per iteration).
+    detuning : float or array_like
+        ``d = omega - theta_k`` (radians), broadcastable against ``amplitude``.
+    iterations : int, optional
+        Bisection steps (each halves the bracket of ``ln r``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``r`` in ``(0, 1)``, of the broadcast shape.
     """
     amplitude, detuning = np.broadcast_arrays(np.asarray(amplitude, dtype=float),
                                               np.asarray(detuning, dtype=float))
@@ -144,7 +284,26 @@ def resonance_response(amplitude: np.ndarray | float, detuning: np.ndarray | flo
 
 def resonance_amplitude(amplitude: np.ndarray | float, omega: np.ndarray | float,
                         theta: np.ndarray | float) -> np.ndarray:
-    """Complex steady amplitude ``a = A / (exp(i omega)/s - exp(i theta))`` of one mode."""
+    """Complex steady amplitude ``a = A / (exp(i omega)/s - exp(i theta))`` of one mode.
+
+    The steady state is ``Z_n = a exp(i omega n) e_k`` for the drive
+    ``I_n = A exp(i omega n) e_k``.
+
+    Parameters
+    ----------
+    amplitude : float or array_like
+        Drive amplitude ``A > 0``.
+    omega : float or array_like
+        Drive frequency ``omega`` (radians per iteration).
+    theta : float or array_like
+        The mode's eigenphase ``theta_k`` (radians); all three broadcast together.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex ``a`` of the broadcast shape, ``|a| = r`` of
+        :func:`resonance_response`.
+    """
     omega = np.asarray(omega, dtype=float)
     detuning = omega - np.asarray(theta, dtype=float)
     r = resonance_response(amplitude, detuning)
@@ -161,6 +320,19 @@ def response_estimate(amplitude: np.ndarray | float, detuning: np.ndarray | floa
     The linear response off resonance and the cube-root peak at it; it overestimates the
     exact :func:`resonance_response` by at most ~30 % (where the two branches cross).
     Used only to size a run's switch-on, never as a prediction.
+
+    Parameters
+    ----------
+    amplitude : float or array_like
+        Drive amplitude ``A``.
+    detuning : float or array_like
+        ``d = omega - theta_k`` (radians), broadcastable against ``amplitude``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The estimate of ``r``, of the broadcast shape (the cube-root branch at
+        ``d = 0``).
     """
     amplitude = np.asarray(amplitude, dtype=float)
     with np.errstate(divide="ignore"):
@@ -175,6 +347,22 @@ def site_drive_prediction(amplitude: float, omega: float, thetas: np.ndarray
     Returns the predicted response at the driven site, ``sum_k a_k`` (``e_k(0) = 1``),
     and every mode's amplitude ``a_k``.  Modes share one saturation in reality, so this
     is accurate only at weak drive (docs/chandra2024.md).
+
+    Parameters
+    ----------
+    amplitude : float
+        Drive amplitude ``A`` at the driven site.
+    omega : float
+        Drive frequency (radians per iteration).
+    thetas : numpy.ndarray
+        Eigenphases ``theta_k`` of the kernel (radians), any shape; flattened, so
+        ``N = thetas.size``.
+
+    Returns
+    -------
+    tuple of (complex, numpy.ndarray)
+        The predicted complex response at the driven site, and the complex
+        amplitudes ``a_k``, shape ``(N,)`` in the flattened order of ``thetas``.
     """
     thetas = np.asarray(thetas, dtype=float).ravel()
     modes = resonance_amplitude(amplitude / thetas.size, omega, thetas)
@@ -185,6 +373,16 @@ def resonance_half_width(amplitude: float) -> float:
     """Exact half-width at half power of a single-mode resonance, in radians.
 
     The detuning ``d > 0`` at which ``r(d)^2 = r(0)^2 / 2``.
+
+    Parameters
+    ----------
+    amplitude : float
+        Drive amplitude ``A``, ``0 < A < 1``.
+
+    Returns
+    -------
+    float
+        The half-width ``d`` in ``(0, pi)`` (radians).
     """
     peak = float(resonance_response(amplitude, 0.0))
     target = peak / np.sqrt(2.0)
@@ -217,18 +415,54 @@ def tau_local(background: np.ndarray | float) -> np.ndarray:
     Modes whose linear map has complex eigenvalues (all but those near ``k = 0``) have
     ``|mu| = sqrt(det G R_k) = sqrt(g_r g_t)``.  Asymptotically ``tau_t / 2 = 1.5 tau_r
     ~ 0.630 B^(-2/3)``.  Iterations.
+
+    Parameters
+    ----------
+    background : float or array_like
+        Uniform real background input ``B``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``tau_local`` (iterations), of the shape of ``background``.
     """
     g_r, g_t = gains_at_fixed_point(background)
     return relaxation_time(np.sqrt(g_r * g_t))
 
 
 def tau_local_asymptote(background: np.ndarray | float) -> np.ndarray:
-    """``tau_local ~ (2 B)^(-2/3)`` for ``B -> 0`` (``1.5 tau_r``)."""
+    """``tau_local ~ (2 B)^(-2/3)`` for ``B -> 0`` (``1.5 tau_r``).
+
+    Parameters
+    ----------
+    background : float or array_like
+        Uniform real background input ``B > 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The leading-order ``tau_local`` (iterations).
+    """
     return 1.5 * tau_radial_asymptote(background)
 
 
 def mode_maps(background: float, multipliers: np.ndarray) -> np.ndarray:
-    """The real ``2 x 2`` linear map ``G R_k`` of every mode, shape ``(*lattice, 2, 2)``."""
+    """The real ``2 x 2`` linear map ``G R_k`` of every mode, shape ``(*lattice, 2, 2)``.
+
+    Parameters
+    ----------
+    background : float
+        Uniform real background input ``B``; sets the gains ``G = diag(g_r, g_t)``.
+    multipliers : numpy.ndarray
+        Kernel multipliers ``lambda_k = c - i s``, complex, lattice shape, FFT
+        ordering.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[[g_r c, g_r s], [-g_t s, g_t c]]`` per mode, acting on ``(u_k, v_k)``
+        (radial, phase), shape ``(*multipliers.shape, 2, 2)``.
+    """
     g_r, g_t = (float(g) for g in gains_at_fixed_point(background))
     c, s = multipliers.real, -multipliers.imag
     return np.stack([np.stack([g_r * c, g_r * s], -1), np.stack([-g_t * s, g_t * c], -1)], -2)
@@ -240,6 +474,22 @@ def local_kick_norms(background: float, multipliers: np.ndarray, kick: float,
 
     Exact linearised evolution: every mode starts at ``(u_k, v_k) = (kick, 0)`` and is
     mapped by :func:`mode_maps`; Parseval gives the norm.  ``steps`` must be increasing.
+
+    Parameters
+    ----------
+    background : float
+        Uniform real background input ``B``.
+    multipliers : numpy.ndarray
+        Kernel multipliers ``lambda_k``, complex, lattice shape.
+    kick : float
+        Size of the radial perturbation at the kicked site.
+    steps : array_like of int
+        Iterations ``n >= 0`` after the kick at which to report the norm, increasing.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``||delta Z_n||``, shape ``(len(steps),)``; equal to ``|kick|`` at ``n = 0``.
     """
     maps = mode_maps(background, multipliers).reshape(-1, 2, 2)
     state = np.zeros((maps.shape[0], 2))
@@ -261,6 +511,21 @@ def static_response(background: float, multipliers: np.ndarray, source: float
     Solves ``(1 - G R_k) (u_k, v_k) = G (source, 0)`` mode by mode, then inverse FFT:
     the exact lattice theory of the propagation experiment (complex array, lattice
     shape; site 0 is the source).
+
+    Parameters
+    ----------
+    background : float
+        Uniform real background input ``B``.
+    multipliers : numpy.ndarray
+        Kernel multipliers ``lambda_k``, complex, lattice shape, FFT ordering.
+    source : float
+        Strength of the static real input added at site 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex response ``u + i v`` (radial, phase) at every site, shape
+        ``multipliers.shape``, index 0 being the source site.
     """
     g_r, g_t = (float(g) for g in gains_at_fixed_point(background))
     maps = mode_maps(background, multipliers)
@@ -280,6 +545,18 @@ def pole_wavenumber(background: np.ndarray | float, alpha: float) -> np.ndarray:
     The propagation length is ``xi = 1 / Im k`` sites and the response oscillates with
     wavenumber ``Re k``.  Along an axis of the 2D torus the far response has the same
     pole (its saddle sits at ``k_perp = 0``).
+
+    Parameters
+    ----------
+    background : float or array_like
+        Uniform real background input ``B``.
+    alpha : float
+        Laplacian kernel strength ``alpha`` (``lambda_k = exp(-i alpha eps(k))``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex ``k`` with ``Im k > 0``, of the shape of ``background``.
     """
     g_r, g_t = gains_at_fixed_point(background)
     # C - 1 = (1 - g_r)(1 - g_t) / (g_r + g_t), written without cancellation
@@ -296,13 +573,39 @@ def _arccosh1p(x: np.ndarray) -> np.ndarray:
 
 
 def propagation_length(background: np.ndarray | float, alpha: float) -> np.ndarray:
-    """``xi = 1 / Im k`` of :func:`pole_wavenumber`, in sites."""
+    """``xi = 1 / Im k`` of :func:`pole_wavenumber`, in sites.
+
+    Parameters
+    ----------
+    background : float or array_like
+        Uniform real background input ``B``.
+    alpha : float
+        Laplacian kernel strength ``alpha``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``xi`` (sites), of the shape of ``background``.
+    """
     return 1.0 / pole_wavenumber(background, alpha).imag
 
 
 def propagation_length_asymptote(background: np.ndarray | float, alpha: float
                                  ) -> np.ndarray:
-    """``xi ~ 2 sqrt(alpha) / (3^(1/4) y)`` for ``B -> 0`` (``y``: pre-activation)."""
+    """``xi ~ 2 sqrt(alpha) / (3^(1/4) y)`` for ``B -> 0`` (``y``: pre-activation).
+
+    Parameters
+    ----------
+    background : float or array_like
+        Uniform real background input ``B > 0``; ``y`` is its :func:`preactivation`.
+    alpha : float
+        Laplacian kernel strength ``alpha``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The leading-order ``xi`` (sites), of the shape of ``background``.
+    """
     return 2.0 * np.sqrt(alpha) / (3.0 ** 0.25 * preactivation(background))
 
 

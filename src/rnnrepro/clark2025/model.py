@@ -701,12 +701,12 @@ class _Moments:
     BLAS syrk, half the flops of a gemm, no temporary), the sum of samples,
     block scalars (count, trace, squared Frobenius norm), a ring buffer of the
     last ``K + 1`` samples (for lagged two-point functions ``<a(t) . a(t-k)>``),
-    optionally the streamed cross-block ``a(t-k)^T S a(t)`` and the full lagged
-    matrices.
+    optionally the streamed cross-block ``a(t-k)^T S a(t)``, the full lagged
+    matrices and the (symmetrized) sum of outer products of every block.
     """
 
     def __init__(self, n_net: int, N: int, B: int, n_samples: int, n_blocks: int, K: int,
-                 psi_stream: bool, lagged: bool):
+                 psi_stream: bool, lagged: bool, keep_blocks: bool = False):
         if n_blocks < 1 or n_samples < n_blocks:
             raise ValueError(f"need 1 <= n_blocks <= n_samples, got {n_blocks}, {n_samples}")
         self.n_net, self.N, self.B, self.K = n_net, N, B, K
@@ -725,6 +725,7 @@ class _Moments:
         self.block_tr = np.zeros((n_net, n_blocks))
         self.block_fro2 = np.zeros((n_net, n_blocks))
         self.lagged = np.zeros((n_net, K, N, N)) if (lagged and K > 0) else None
+        self.blocks = np.zeros((n_net, n_blocks, N, N)) if keep_blocks else None
         self.lag_pairs = np.zeros(K + 1)
         self.t = 0
         self.block = 0
@@ -773,6 +774,9 @@ class _Moments:
             dg = np.diagonal(c)
             self.block_tr[n, b] = dg.sum()
             self.block_fro2[n, b] = 2.0 * np.vdot(c, c) - np.vdot(dg, dg)
+            if self.blocks is not None:  # full symmetric block sum S_b (lower triangle kept)
+                self.blocks[n, b] = c
+                self.blocks[n, b] += np.tril(c, -1).T
             self.S[n] += c
             c.fill(0.0)
         nb = (self.bounds[b + 1] - self.bounds[b]) * self.B
@@ -802,6 +806,8 @@ class _Moments:
         if self.lagged is not None:
             self.lagged /= self.lag_pairs[1:, None, None]
             out["lagged"] = self.lagged
+        if self.blocks is not None:
+            out["blocks"] = self.blocks
         return out
 
 
@@ -842,6 +848,11 @@ class NetworkStats:
     record_t, record_phi, record_x : ndarray or None
         Last ``record_samples`` samples of trajectory 0: times (R,), ``phi`` and
         ``x`` (R, N), if requested.
+    block_sums_phi : ndarray or None
+        Unnormalized per-block sums of outer products ``S_b`` of ``phi``
+        (shape (n_blocks, N, N), symmetric; ``block_n`` vectors each) if
+        ``store_blocks`` was requested: the cross-block estimator of any
+        transformed covariance (e.g. ``diag(w) C diag(w)``) needs them.
     """
 
     label: str
@@ -865,6 +876,7 @@ class NetworkStats:
     record_t: np.ndarray | None = None
     record_phi: np.ndarray | None = None
     record_x: np.ndarray | None = None
+    block_sums_phi: np.ndarray | None = None
 
 
 @dataclasses.dataclass(eq=False)
@@ -949,6 +961,7 @@ def simulate(
     store_lagged: bool = False,
     record_samples: int = 0,
     phi_impl: str = "auto",
+    store_blocks: bool = False,
 ) -> SimulationResult:
     r"""Simulate ``(1 + d/dt) x = J phi(x)`` (Eq. 15) for several networks, accumulating
     statistics.
@@ -1012,6 +1025,11 @@ def simulate(
         ``phi`` in the dynamics (:func:`phi`; "auto" = fast float32 polynomial
         for float32, scipy's erf for float64).  Statistics always use scipy's
         erf on the float64 state.
+    store_blocks : bool
+        Also keep the per-block sums of outer products of ``phi``
+        (``NetworkStats.block_sums_phi``, ``n_blocks N^2`` float64 per network),
+        for cross-block estimates of transformed covariances.  Nothing else
+        changes.
 
     Returns
     -------
@@ -1054,7 +1072,8 @@ def simulate(
         x[i] = (x0_std * _rng(s, 1).standard_normal((N, B))).astype(dtp)
     rk = _RK4(J3, B, dt, phi_impl)
 
-    m_phi = _Moments(n_net, N, B, n_samples, n_blocks, K, psi_stream=True, lagged=store_lagged)
+    m_phi = _Moments(n_net, N, B, n_samples, n_blocks, K, psi_stream=True, lagged=store_lagged,
+                     keep_blocks=store_blocks)
     m_x = _Moments(n_net, N, B, n_samples, n_blocks, K, psi_stream=False, lagged=False)
     R = int(record_samples)
     rec_phi = np.zeros((n_net, R, N)) if R else None
@@ -1113,6 +1132,7 @@ def simulate(
             lagged_phi=fp["lagged"][i] if "lagged" in fp else None,
             record_t=rec_t, record_phi=None if rec_phi is None else rec_phi[i],
             record_x=None if rec_x is None else rec_x[i],
+            block_sums_phi=fp["blocks"][i] if "blocks" in fp else None,
         ))
     return SimulationResult(
         networks=nets, N=N, trajectories=B, dt=dt, dtype=dtp.name, t_burn=t_burn,

@@ -6,37 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from rnnrepro.chandra2024 import kernels as kernel_family
 from rnnrepro.config import Problem
+from rnnrepro.experiments import describe_runs
 
 __all__ = ["describe_runs", "kernel_problems"]
-
-
-def describe_runs(experiment: str, runs: pd.DataFrame, keys: Sequence[str]) -> list[str]:
-    """One label per run naming it by its parameters, for error messages.
-
-    Parameters
-    ----------
-    experiment : str
-        The experiment's name.
-    runs : DataFrame
-        Rows of the plan.
-    keys : sequence of str
-        The columns that tell the runs apart.
-
-    Returns
-    -------
-    list of str
-        ``"<experiment> run <run_id> (key=value, ...)"`` per run.
-    """
-    labels = []
-    for row in runs.to_dict("records"):
-        values = ", ".join(f"{k}={row[k]:.6g}" if isinstance(row[k], float)
-                           else f"{k}={row[k]}" for k in keys)
-        labels.append(f"{experiment} run {row['run_id']} ({values})")
-    return labels
 
 
 def kernel_problems(key: str, name: str, kernels: dict[str, Any],

@@ -11,11 +11,18 @@ Sweeps (config ``experiments.resonance.sweeps``), each a grid of runs:
   response and half-width.
 
 ``pattern`` is ``site`` (site 0 of the ring: every mode receives ``A/N``, the paper's
-network case) or ``plane`` (the plane wave of the observed mode: the exact case).  Each
-run starts from rest, switches the drive on smoothly over ``T`` iterations (a sudden
-switch-on rings every mode at its own eigenfrequency, and those free oscillations are
-barely damped near criticality; :func:`switch_on_length` sizes ``T`` per run), and stops
-when its lock-in amplitude has converged (:func:`rnnrepro.chandra2024.model.lock_in`).
+network case) or ``plane`` (the plane wave of the observed mode: the exact case).  A
+sweep's ``start`` says where its runs begin.  ``rest``: from ``Z = 0``, switching the
+drive on smoothly over ``T`` iterations (a sudden switch-on rings every mode at its own
+eigenfrequency, and those free oscillations are barely damped near criticality;
+:func:`switch_on_length` sizes ``T`` per run).  ``estimate``: from an estimate of the
+run's own steady state, computed from the run's parameters alone
+(:func:`steady_state_estimate`: the shared-saturation mean field refined by
+Anderson-accelerated fixed-point iterations of the steady-state equation), with the full
+drive from step 0; a run whose estimate does not converge starts from rest instead.
+Either way the run stops when its lock-in amplitude has converged
+(:func:`rnnrepro.chandra2024.model.lock_in`): the lock-in, not the estimate, is the
+measurement, and from a good estimate it converges in the fewest windows.
 The simulation keeps each run's final state; in the measure stage every
 ``validate_every``-th run, and every run of the sweeps in ``solve_sweeps``, is checked
 against the steady state found directly by a Newton solve of the rotating-frame fixed
@@ -29,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 
 from rnnrepro import schema
 from rnnrepro.chandra2024 import theory
@@ -43,12 +51,16 @@ from rnnrepro.io import pack_ragged, run_id, unpack_ragged
 
 __all__ = ["NAME", "SCHEMA", "STAGE_KEYS", "DERIVED", "RUN_KEYS", "MIN_WINDOWS", "check",
            "kernel_names", "circular_offset", "nearest_mode", "sweep_frequencies",
-           "switch_on_length", "plan", "SteadyStateSolver", "pattern_vector", "simulate",
+           "switch_on_length", "plan", "SteadyStateSolver", "pattern_vector",
+           "mean_field_state", "steady_state_estimate", "ESTIMATE_TOL", "ESTIMATE_ITERATIONS",
+           "ESTIMATE_MEMORY", "simulate",
            "validation_flags", "measure", "add_theory", "half_width", "law_points",
            "resonance_laws", "fit_or_nan", "fit_laws", "aggregate"]
 
 NAME = "resonance"
-RUN_KEYS = ("pattern", "dtype", "tol", "block", "max_iter")   # runs sharing these batch
+RUN_KEYS = ("pattern", "dtype", "tol", "block", "max_iter", "start")  # these batch together
+#: where a sweep's runs start unless its ``start`` key says otherwise
+DEFAULT_START = "rest"
 #: windows a run needs before it can stop converged (the change between two windows,
 #: and the change before it)
 MIN_WINDOWS = 3
@@ -84,6 +96,10 @@ _SWEEP = {
             }),
         "max_iter": schema.integer("cap on a run (iterations); must leave room for the "
                                    "switch-on and three windows"),
+        "start": schema.choice("where each run starts: rest (Z = 0, the drive switched on "
+                               "smoothly; the default) or estimate (an estimate of the run's "
+                               "steady state, full drive from step 0; a run whose estimate "
+                               "does not converge starts from rest)", ["rest", "estimate"]),
         "amplitudes_log10": schema.array("drive amplitudes A = 10^value (A < 1)",
                                          schema.number("log10 A", exclusive_maximum=0), 1),
         "n_freq": schema.integer("spectrum: frequencies 2 pi j / n_freq"),
@@ -205,19 +221,56 @@ def kernel_names(params: dict[str, Any]) -> list[str]:
 
 
 def circular_offset(omega: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """``omega - theta`` wrapped to ``[-pi, pi)``."""
+    """``omega - theta`` wrapped to ``[-pi, pi)``.
+
+    Parameters
+    ----------
+    omega, theta : ndarray
+        Frequencies and eigenphases (radians per iteration), broadcast together.
+
+    Returns
+    -------
+    ndarray
+        The circular offset (radians).
+    """
     return np.mod(np.asarray(omega) - np.asarray(theta) + np.pi, 2 * np.pi) - np.pi
 
 
 def nearest_mode(omega: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """Index of the eigenphase nearest each frequency (circular distance)."""
+    """Index of the eigenphase nearest each frequency (circular distance).
+
+    Parameters
+    ----------
+    omega : ndarray
+        Frequencies (radians per iteration).
+    theta : ndarray
+        The kernel's eigenphases, one per mode.
+
+    Returns
+    -------
+    ndarray
+        One mode index per frequency.
+    """
     distance = np.abs(circular_offset(np.asarray(omega)[:, None], theta[None, :]))
     return distance.argmin(axis=1)
 
 
 def sweep_frequencies(sweep: dict[str, Any], theta: np.ndarray
                       ) -> list[tuple[float, int, float]]:
-    """``(omega, observed mode, detuning)`` of every frequency of a sweep."""
+    """``(omega, observed mode, detuning)`` of every frequency of a sweep.
+
+    Parameters
+    ----------
+    sweep : dict
+        The sweep's config (``kind`` and its grid keys).
+    theta : ndarray
+        The kernel's eigenphases.
+
+    Returns
+    -------
+    list of tuple
+        ``(omega, mode, omega - theta_mode)`` per frequency, radians per iteration.
+    """
     kind = sweep["kind"]
     if kind == "spectrum":
         omega = 2 * np.pi * np.arange(sweep["n_freq"]) / sweep["n_freq"]
@@ -301,6 +354,7 @@ def plan(params: dict[str, Any], kernels: dict[str, Kernel]) -> pd.DataFrame:
     for sweep_name, sweep in params["sweeps"].items():
         kernel = kernels[sweep["kernel"]]
         theta = kernel.theta.ravel()
+        start = sweep.get("start", DEFAULT_START)
         for log_a in sweep["amplitudes_log10"]:
             amplitude = float(10.0 ** log_a)
             for omega, mode, detuning in sweep_frequencies(sweep, theta):
@@ -308,10 +362,15 @@ def plan(params: dict[str, Any], kernels: dict[str, Kernel]) -> pd.DataFrame:
                        "N": int(theta.size), "pattern": sweep["pattern"],
                        "amplitude": amplitude, "omega": omega, "mode": mode,
                        "nearest_theta": float(theta[mode]), "detuning": detuning,
-                       **{k: sweep[k] for k in RUN_KEYS if k != "pattern"}}
-                # the switch-on rule's parameters define the run; its length is derived
+                       **{k: sweep[k] for k in RUN_KEYS if k not in ("pattern", "start")},
+                       "start": start}
+                # the switch-on rule's parameters define the run; its length is derived.
+                # A run from rest keeps the identity it had before runs could start
+                # elsewhere (same parameters, same result)
                 identity = {**row, "experiment": NAME, "switch_on": sweep["switch_on"],
                             "kernel_spec": kernel.params}
+                if start == DEFAULT_START:
+                    del identity["start"]
                 rows.append({"run_id": run_id(identity), **row})
     runs = pd.DataFrame(rows)
     runs["switch_on_length"] = np.zeros(len(runs), np.int64)
@@ -333,41 +392,83 @@ class SteadyStateSolver:
     holomorphic), from the kernel's dense matrix built once per kernel.  Near
     criticality the Jacobian is nearly singular (eigenvalues ``~ 1/tau``):
     ``scipy.optimize.newton_krylov``, tried first, stalled there at residuals of 1e-6,
-    which left the "validated" amplitudes wrong by up to 9 %.
+    which left the "validated" amplitudes wrong by up to 9 %.  The LU factors of the
+    Jacobian are kept while each step shrinks the residual at least
+    :attr:`REFACTOR_RATIO`-fold (from a lock-in's final state, one factorisation
+    usually suffices: the chord variant of Newton's method), and refactored at the
+    current point otherwise; the stopping test is the same either way.
     """
+
+    #: a step that shrinks the residual less than this factor refactors the Jacobian
+    REFACTOR_RATIO = 10.0
 
     def __init__(self, kernel: Kernel):
         lam = kernel.multipliers.astype(complex).ravel()
         self.n_sites = lam.size
         u = np.fft.ifft(lam[:, None] * np.fft.fft(np.eye(self.n_sites), axis=0), axis=0)
         self.u = u
-        self.u_real = np.block([[u.real, -u.imag], [u.imag, u.real]])
+        self._u_re, self._u_im = np.ascontiguousarray(u.real), np.ascontiguousarray(u.imag)
+        self._jacobian = np.empty((2 * self.n_sites, 2 * self.n_sites))
+
+    def _factor(self, y: np.ndarray, rotation: complex) -> tuple:
+        """LU factors of the Jacobian of ``e^{-i omega} phi(U W + A p) - W`` at ``y``."""
+        n, jac, u_re, u_im = self.n_sites, self._jacobian, self._u_re, self._u_im
+        q = 1.0 + np.abs(y) ** 2
+        # derivatives of phi(y) = y q^(-1/2) along Re y and Im y, rotated
+        d_re = rotation * (q ** -0.5 - y * y.real * q ** -1.5)
+        d_im = rotation * (1j * q ** -0.5 - y * y.imag * q ** -1.5)
+        # rows: d(Re f), d(Im f); columns: d(Re w), d(Im w); d(Re y, Im y)/d(Re w, Im w)
+        # is [[U_re, -U_im], [U_im, U_re]]
+        for rows, (along_re, along_im) in ((slice(0, n), (d_re.real, d_im.real)),
+                                           (slice(n, 2 * n), (d_re.imag, d_im.imag))):
+            left, right = jac[rows, :n], jac[rows, n:]
+            np.multiply(along_re[:, None], u_re, out=left)
+            left += along_im[:, None] * u_im
+            np.multiply(along_im[:, None], u_re, out=right)
+            right -= along_re[:, None] * u_im
+        jac.flat[:: 2 * n + 1] -= 1.0
+        return scipy.linalg.lu_factor(jac, overwrite_a=True, check_finite=False)
 
     def solve(self, amplitude: float, omega: float, pattern: np.ndarray,
               guess: np.ndarray, *, f_tol: float = 1e-13, max_steps: int = 40
               ) -> tuple[np.ndarray, float]:
-        """Return ``W`` and the max-norm of the residual ``e^{-i omega} phi(.) - W``."""
-        n, u_real = self.n_sites, self.u_real
+        """Newton's method from ``guess`` until the residual is below ``f_tol``.
+
+        Parameters
+        ----------
+        amplitude, omega : float
+            Drive amplitude ``A`` and frequency (radians per iteration).
+        pattern : ndarray
+            The drive's spatial pattern ``p``.
+        guess : ndarray
+            Starting ``W`` (e.g. a lock-in's final state, rotated back to ``n = 0``).
+        f_tol : float
+            Stop when ``max|e^{-i omega} phi(U ⊛ W + A p) - W|`` is below it.
+        max_steps : int
+            Newton steps allowed.
+
+        Returns
+        -------
+        w : ndarray
+            ``W`` (complex, dimensionless).
+        residual : float
+            The max-norm of the residual at ``w``.
+        """
+        n = self.n_sites
         rotation = np.exp(-1j * omega)
         w = guess.astype(complex)
-        residual = np.inf
+        residual, previous, factors = np.inf, np.inf, None
         for _ in range(max_steps):
             y = self.u @ w + amplitude * pattern
             f = rotation * phi(y) - w
             residual = float(np.abs(f).max())
             if residual < f_tol:
                 break
-            q = 1.0 + np.abs(y) ** 2
-            # derivatives of phi(y) = y q^(-1/2) along Re y and Im y, rotated
-            d_re = rotation * (q ** -0.5 - y * y.real * q ** -1.5)
-            d_im = rotation * (1j * q ** -0.5 - y * y.imag * q ** -1.5)
-            # rows: d(Re f), d(Im f); columns: d(Re w), d(Im w)
-            jacobian = (np.concatenate([d_re.real, d_re.imag])[:, None]
-                        * np.concatenate([u_real[:n], u_real[:n]]))
-            jacobian += (np.concatenate([d_im.real, d_im.imag])[:, None]
-                         * np.concatenate([u_real[n:], u_real[n:]]))
-            jacobian -= np.eye(2 * n)
-            step = np.linalg.solve(jacobian, -np.concatenate([f.real, f.imag]))
+            if factors is None or residual > previous / self.REFACTOR_RATIO:
+                factors = self._factor(y, rotation)
+            previous = residual
+            step = scipy.linalg.lu_solve(factors, -np.concatenate([f.real, f.imag]),
+                                         check_finite=False)
             w = w + step[:n] + 1j * step[n:]
         return w, residual
 
@@ -396,7 +497,163 @@ def pattern_vector(pattern: str, mode: int, n_sites: int) -> np.ndarray:
     return plane_wave(mode, n_sites)
 
 
+#: the estimate stops when a fixed-point iteration moves it by less than this (relative,
+#: 2-norm); complex128, so far below any lock-in tolerance
+ESTIMATE_TOL = 1e-11
+#: fixed-point iterations allowed before the run falls back to a start from rest
+ESTIMATE_ITERATIONS = 100
+#: previous iterates the Anderson mixing combines
+ESTIMATE_MEMORY = 4
+
+
+def mean_field_state(multipliers: np.ndarray, amplitude: float, omega: float,
+                     pattern: np.ndarray) -> np.ndarray:
+    """Steady state of the driven ring if every site saturated alike (rotating frame).
+
+    The steady state ``Z_n = W exp(i omega n)`` solves ``e^{i omega} s(x) W = U ⊛ W + A p``
+    with ``s = 1 / sqrt(1 - |W|^2)`` (``phi^-1``, site by site).  Replacing ``s(x)`` by one
+    number ``c = 1 / sqrt(1 - P)`` makes it diagonal in Fourier space: every mode ``k``,
+    driven by ``d_k = FFT(A p)_k / N`` (``A/N`` for a site drive), has the amplitude
+    ``a_k = d_k / (c e^{i omega} - lambda_k)``, and ``P = sum_k |a_k|^2`` (the mean
+    ``|W|^2``) closes it.  ``sum_k |a_k|^2`` falls as ``P`` grows (``|c e^{i omega} -
+    lambda_k|`` grows with ``c >= 1``), so the root is unique; bisection finds it.  For a
+    plane-wave drive this is the exact single-mode solution; for a site drive it is the
+    independent-mode sum with one shared saturation (typically within 1e-3 of the
+    steady state at weak drive, 0.3 at the strongest).
+
+    Parameters
+    ----------
+    multipliers : ndarray
+        The ring's ``lambda_k`` (length ``N``).
+    amplitude, omega : float
+        Drive amplitude ``A`` and frequency (radians per iteration).
+    pattern : ndarray
+        The drive's spatial pattern ``p`` (:func:`pattern_vector`).
+
+    Returns
+    -------
+    ndarray
+        ``W`` (complex, length ``N``), dimensionless field values at ``n = 0``.
+    """
+    lam = np.asarray(multipliers, complex).ravel()
+    n_sites = lam.size
+    share = np.fft.fft(amplitude * np.asarray(pattern, complex)) / n_sites
+    power = np.abs(share) ** 2
+    rotation = np.exp(1j * omega)
+    lo, hi = 0.0, 1.0
+    for _ in range(64):   # P to 2^-64: the refinement does the rest
+        mid = 0.5 * (lo + hi)
+        if (power / np.abs(rotation / np.sqrt(1.0 - mid) - lam) ** 2).sum() > mid:
+            lo = mid
+        else:
+            hi = mid
+    return np.fft.ifft(share / (rotation / np.sqrt(1.0 - lo) - lam)) * n_sites
+
+
+def steady_state_estimate(multipliers: np.ndarray, amplitude: float, omega: float,
+                          pattern: np.ndarray) -> tuple[np.ndarray, int, float]:
+    """Estimate of a run's steady state: the mean field, refined by fixed-point iteration.
+
+    The steady state solves ``e^{i omega} s(x) W = U ⊛ W + A p``, ``s = 1/sqrt(1 - |W|^2)``
+    (:func:`mean_field_state`).  Written around the mean saturation ``c = mean_x s(x)``,
+
+        W = G(W) = (c e^{i omega} - U)^-1 [A p - e^{i omega} (s(x) - c) W],
+
+    whose fixed point is the steady state exactly (the inverse is diagonal in Fourier
+    space: two FFTs per iteration).  Plain iteration of ``G`` diverges next to a
+    resonance (there the radial gain ``s^3`` of the resonant mode differs from ``s`` by
+    about the distance to the resonance), so the iterates are combined by Anderson
+    mixing over the last :data:`ESTIMATE_MEMORY` (least squares on the residuals ``G(W)
+    - W`` in the real ``2N`` representation, ``phi`` not being holomorphic).  At paper
+    scale it converges in 4-27 iterations (1-5 ms a run, complex128).  The iteration is
+    restarted from plain ``G`` whenever a mixed iterate leaves ``|W| < 1``.
+
+    Parameters
+    ----------
+    multipliers : ndarray
+        The ring's ``lambda_k``.
+    amplitude, omega : float
+        Drive amplitude and frequency.
+    pattern : ndarray
+        The drive's spatial pattern ``p``.
+
+    Returns
+    -------
+    estimate : ndarray
+        ``W`` (complex128), dimensionless, at ``n = 0`` (``Z_n = W e^{i omega n}``).
+    iterations : int
+        Fixed-point iterations used.
+    change : float
+        ``|G(W) - W| / |G(W)|`` (2-norms) at the last iteration: converged when at most
+        :data:`ESTIMATE_TOL`; NaN if an iterate could not be evaluated.
+    """
+    lam = np.asarray(multipliers, complex).ravel()
+    drive = amplitude * np.asarray(pattern, complex)
+    rotation = np.exp(1j * omega)
+
+    def fixed_point_map(w: np.ndarray) -> np.ndarray:
+        s = 1.0 / np.sqrt(1.0 - np.abs(w) ** 2)
+        c = s.mean()
+        rhs = drive - rotation * (s - c) * w
+        return np.fft.ifft(np.fft.fft(rhs) / (c * rotation - lam))
+
+    w = mean_field_state(lam, amplitude, omega, pattern)
+    residuals: list[np.ndarray] = []
+    images: list[np.ndarray] = []
+    change = np.nan
+    for iteration in range(1, ESTIMATE_ITERATIONS + 1):
+        if not (np.all(np.isfinite(w)) and np.abs(w).max(initial=0.0) < 1.0):
+            return w, iteration, np.nan
+        image = fixed_point_map(w)
+        residual = (image - w).view(float)
+        change = float(np.linalg.norm(residual) / np.linalg.norm(image))
+        if change <= ESTIMATE_TOL:
+            return image, iteration, change
+        residuals.append(residual)
+        images.append(image.view(float))
+        del residuals[:-ESTIMATE_MEMORY - 1], images[:-ESTIMATE_MEMORY - 1]
+        w = image
+        if len(residuals) > 1:
+            d_res = np.diff(np.array(residuals), axis=0).T
+            d_img = np.diff(np.array(images), axis=0).T
+            gamma = np.linalg.lstsq(d_res, residual, rcond=None)[0]
+            mixed = (images[-1] - d_img @ gamma).view(complex)
+            if np.all(np.isfinite(mixed)) and np.abs(mixed).max(initial=0.0) < 1.0:
+                w = mixed
+            else:   # restart the mixing from the plain step
+                del residuals[:-1], images[:-1]
+    return w, ESTIMATE_ITERATIONS, change
+
+
 LABEL_KEYS = ("sweep", "kernel", "pattern", "amplitude", "omega")
+
+
+def _starts(part: pd.DataFrame, kernel: Kernel, dtype: str
+            ) -> tuple[np.ndarray | None, np.ndarray, dict[str, np.ndarray]]:
+    """Initial states, switch-on lengths and start records of a batch of runs.
+
+    Runs of an ``estimate`` sweep start at :func:`steady_state_estimate` with no switch-on
+    where it converged, from rest with their planned switch-on where it did not; runs of
+    a ``rest`` sweep start from rest.  Each estimate depends on its run's parameters
+    alone, so a run's start does not depend on its shard.
+    """
+    size, n_sites = len(part), kernel.multipliers.size
+    ramp = part["switch_on_length"].to_numpy().astype(np.int64)
+    record = {"started_from": np.full(size, "rest", dtype=object),
+              "start_iterations": np.zeros(size, np.int64),
+              "start_change": np.full(size, np.nan)}
+    if (part["start"] != "estimate").all():
+        return None, ramp, record
+    states = np.zeros((size, n_sites), dtype)
+    for j, run in enumerate(part.itertuples(index=False)):
+        w, iterations, change = steady_state_estimate(
+            kernel.multipliers, run.amplitude, run.omega,
+            pattern_vector(run.pattern, run.mode, n_sites))
+        record["start_iterations"][j], record["start_change"][j] = iterations, change
+        if change <= ESTIMATE_TOL:
+            states[j], ramp[j] = w, 0
+            record["started_from"][j] = "estimate"
+    return states, ramp, record
 
 
 def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
@@ -415,21 +672,27 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
     Returns
     -------
     dict of str to ndarray
-        Lock-in amplitudes, convergence records and every run's final state (packed).
+        Lock-in amplitudes, convergence records, where each run started (``started_from``,
+        ``start_iterations``, ``start_change``) and every run's final state (packed).
     """
     batches = runs.groupby(["kernel", *RUN_KEYS], sort=True).indices
     size = len(runs)
     out = {key: np.full(size, np.nan, dtype=complex) for key in ("site", "mode")}
     out.update(iterations=np.zeros(size, np.int64), converged=np.zeros(size, bool),
-               rel_change=np.full(size, np.nan), rel_error=np.full(size, np.nan))
+               rel_change=np.full(size, np.nan), rel_error=np.full(size, np.nan),
+               started_from=np.full(size, "rest", dtype=object),
+               start_iterations=np.zeros(size, np.int64), start_change=np.full(size, np.nan))
     states: list[np.ndarray] = [np.zeros(0, complex)] * size
-    for (kernel_name, pattern, dtype, tol, block, max_iter), index in batches.items():
+    for (kernel_name, pattern, dtype, tol, block, max_iter, _), index in batches.items():
         part = runs.iloc[index]
-        stepper = Stepper(kernels[kernel_name].multipliers, dtype)
+        kernel = kernels[kernel_name]
+        start, ramp, record = _starts(part, kernel, dtype)
+        for key, values in record.items():
+            out[key][index] = values
+        stepper = Stepper(kernel.multipliers, dtype)
         result = lock_in(stepper, part["amplitude"].to_numpy(), part["omega"].to_numpy(),
                          part["mode"].to_numpy(), pattern, block=int(block), tol=float(tol),
-                         max_iter=int(max_iter),
-                         switch_on_length=part["switch_on_length"].to_numpy(),
+                         max_iter=int(max_iter), switch_on_length=ramp, start=start,
                          labels=describe_runs(NAME, part, LABEL_KEYS))
         out["site"][index], out["mode"][index] = result.site, result.mode
         out["iterations"][index] = result.iterations
@@ -438,6 +701,7 @@ def simulate(runs: pd.DataFrame, kernels: dict[str, Kernel],
         out["rel_error"][index] = result.rel_error
         for j, i in enumerate(index):
             states[i] = result.state[j].astype(complex)
+    out["started_from"] = out["started_from"].astype(str)
     out["state_values"], out["state_offsets"] = pack_ragged(states)
     out["run_id"] = runs["run_id"].to_numpy().astype(str)
     return out
@@ -467,7 +731,8 @@ def validation_flags(runs: pd.DataFrame, params: dict[str, Any]) -> np.ndarray:
 
 def measure(raw: dict[str, np.ndarray], runs: pd.DataFrame, kernels: dict[str, Kernel],
             params: dict[str, Any]) -> pd.DataFrame:
-    """One row per run: lock-in responses (modulus and phase), convergence, validation.
+    """One row per run: lock-in responses (modulus and phase), convergence, validation,
+    and the theory beside them (:func:`add_theory`).
 
     ``runs`` is the whole plan (the validation flags count runs across shards); the
     rows returned are the shard's.
@@ -497,7 +762,9 @@ def measure(raw: dict[str, np.ndarray], runs: pd.DataFrame, kernels: dict[str, K
     for i, run in enumerate(shard.itertuples(index=False)):
         if not run.validate:
             continue
-        solver = solvers.setdefault(run.kernel, SteadyStateSolver(kernels[run.kernel]))
+        if run.kernel not in solvers:   # the dense kernel matrix, once per kernel
+            solvers[run.kernel] = SteadyStateSolver(kernels[run.kernel])
+        solver = solvers[run.kernel]
         guess = states[i] * np.exp(-1j * run.omega * raw["iterations"][i])
         w, residual[i] = solver.solve(run.amplitude, run.omega,
                                       pattern_vector(run.pattern, run.mode, solver.n_sites),
@@ -510,6 +777,8 @@ def measure(raw: dict[str, np.ndarray], runs: pd.DataFrame, kernels: dict[str, K
         response_mode=np.abs(raw["mode"]), response_mode_phase=np.angle(raw["mode"]),
         iterations=raw["iterations"], converged=raw["converged"].astype(bool),
         rel_change=raw["rel_change"], rel_error=raw["rel_error"],
+        started_from=raw["started_from"].astype(str),
+        start_iterations=raw["start_iterations"], start_change=raw["start_change"],
         validated_site=np.abs(newton["site"]), validated_mode=np.abs(newton["mode"]),
         validation_residual=residual,
     )
@@ -517,7 +786,10 @@ def measure(raw: dict[str, np.ndarray], runs: pd.DataFrame, kernels: dict[str, K
         rows["validation_rel_dev"] = np.maximum(
             np.abs(raw["site"] - newton["site"]) / np.abs(newton["site"]),
             np.abs(raw["mode"] - newton["mode"]) / np.abs(newton["mode"]))
-    return rows
+    # the theory beside each run depends on that run alone: computed here, shard by
+    # shard in parallel, rather than serially in the aggregate stage (at paper scale the
+    # independent-mode sums of the 5465 site-drive runs take about 20 CPU-seconds)
+    return add_theory(rows, kernels) if len(rows) else rows
 
 
 def add_theory(table: pd.DataFrame, kernels: dict[str, Kernel]) -> pd.DataFrame:
@@ -527,6 +799,18 @@ def add_theory(table: pd.DataFrame, kernels: dict[str, Kernel]) -> pd.DataFrame:
     drive ``A`` (plane) or ``A/N`` (site: the mode's share).  ``response_site_theory``:
     the same for plane drive; for site drive the sum of every mode's single-mode
     solution with ``A/N`` (independent modes: accurate only at weak drive).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Measured rows (one per run).
+    kernels : dict of str to Kernel
+        The kernels (their eigenphases).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the ``*_theory`` and ``*_rel_dev`` columns added.
     """
     table = table.copy()
     n_sites = table["N"].to_numpy(float)
@@ -553,6 +837,20 @@ def half_width(detuning: np.ndarray, response: np.ndarray,
     The first ``d`` where ``r^2`` falls below ``r(0)^2 / 2``, interpolated linearly in
     ``(ln d, ln r^2)`` between the bracketing samples (in ``d`` next to ``d = 0``).
     NaN if a sample up to the bracket did not converge, or the response never halves.
+
+    Parameters
+    ----------
+    detuning : ndarray
+        Detunings ``d >= 0`` (radians), one of them 0.
+    response : ndarray
+        ``r(d)``.
+    converged : ndarray of bool, optional
+        Which samples converged (all, if omitted).
+
+    Returns
+    -------
+    float
+        The half-width (radians), or NaN.
     """
     order = np.argsort(detuning)
     d, power = np.asarray(detuning)[order], np.asarray(response)[order] ** 2
@@ -572,9 +870,21 @@ def half_width(detuning: np.ndarray, response: np.ndarray,
 
 
 def law_points(group: pd.DataFrame, response: str) -> dict[str, float]:
-    """Peak (``d = 0``), off-resonance (last, far detuning) and half-width of one
-    resonance's ``d >= 0`` runs, from the column ``response``; NaN where a run they
-    need did not converge."""
+    """Peak, off-resonance response and half-width of one resonance.
+
+    Parameters
+    ----------
+    group : DataFrame
+        The resonance's runs with ``d >= 0``, sorted by detuning, the far one last.
+    response : str
+        The column to read.
+
+    Returns
+    -------
+    dict of str to float
+        ``peak`` (``d = 0``), ``off_resonance`` (the far detuning) and ``half_width``;
+        NaN where a run they need did not converge.
+    """
     near, far = group.iloc[:-1], group.iloc[-1]
     ok = near["converged"].to_numpy()
     return {
@@ -594,6 +904,16 @@ def resonance_laws(table: pd.DataFrame) -> pd.DataFrame:
     else NaN -- and ``<law>_single_mode``: the single-mode solution with the mode's
     share of the drive (``A/N`` for site drive: the independent-mode approximation).
     A law's point is NaN when a run it needs did not converge.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The experiment's table.
+
+    Returns
+    -------
+    DataFrame
+        One row per (sweep, pattern, amplitude, mode).
     """
     rows = []
     laws = table[(table["kind"] == "laws") & (table["detuning"] >= 0)]
@@ -619,7 +939,18 @@ def resonance_laws(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def fit_or_nan(x: pd.Series, y: pd.Series) -> tuple[float, float]:
-    """``(exponent, prefactor)`` of a power law, NaN if fewer than two finite points."""
+    """``(exponent, prefactor)`` of a power law, NaN if fewer than two finite points.
+
+    Parameters
+    ----------
+    x, y : Series
+        The points (``y`` may hold NaN).
+
+    Returns
+    -------
+    tuple of float
+        Exponent and prefactor of ``y = prefactor x^exponent``.
+    """
     finite = np.isfinite(y.to_numpy(float))
     if finite.sum() < 2:
         return np.nan, np.nan
@@ -628,7 +959,20 @@ def fit_or_nan(x: pd.Series, y: pd.Series) -> tuple[float, float]:
 
 
 def fit_laws(laws: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
-    """Power laws of peak, off-resonance response and half-width against ``A``."""
+    """Power laws of peak, off-resonance response and half-width against ``A``.
+
+    Parameters
+    ----------
+    laws : DataFrame
+        :func:`resonance_laws`.
+    params : dict
+        The aggregate keys (``fit_ranges``).
+
+    Returns
+    -------
+    DataFrame
+        One row per (sweep, pattern, range, quantity).
+    """
     rows = []
     for (sweep, pattern), group in laws.groupby(["sweep", "pattern"], sort=True):
         for range_name, fit_range in params["fit_ranges"].items():
@@ -661,11 +1005,11 @@ def aggregate(rows: pd.DataFrame, runs: pd.DataFrame, kernels: dict[str, Kernel]
     Parameters
     ----------
     rows : DataFrame
-        Measured rows of every shard.
+        Measured rows of every shard, theory included (:func:`measure`).
     runs : DataFrame
         The plan.
     kernels : dict of str to Kernel
-        The kernels (their eigenphases for the independent-mode prediction).
+        The kernels (unused: the theory is added per shard by :func:`measure`).
     params : dict
         The plan's keys and ``fit_ranges``.
 
@@ -674,7 +1018,7 @@ def aggregate(rows: pd.DataFrame, runs: pd.DataFrame, kernels: dict[str, Kernel]
     table, fits : DataFrame
         The table and its fitted laws.
     """
-    table = add_theory(in_plan_order(rows, runs), kernels)
+    table = in_plan_order(rows, runs)
     return table, fit_laws(resonance_laws(table), params)
 
 

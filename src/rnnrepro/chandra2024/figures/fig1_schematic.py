@@ -17,6 +17,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from rnnrepro import style
 from rnnrepro.chandra2024.model import phi
 
+__all__ = ["NAME", "TABLES", "CLAIM", "CAPTION", "plot"]
+
 NAME = "fig1_schematic"
 TABLES: tuple[str, ...] = ()
 #: the one-line claim the figure supports (README)
@@ -68,6 +70,22 @@ def draw_activation(fig: plt.Figure, ax: plt.Axes, x: float, y: float) -> None:
 
 
 def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.Figure:
+    """Draw the schematic: two layers, the convolution, the input, the activation.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The tables of ``TABLES``: none, the figure is drawn from code alone.
+    kernels : dict of str to Kernel
+        Unused.
+    options : dict
+        Unused.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the caller saves and closes it.
+    """
     fig, ax = plt.subplots(figsize=(style.COLUMN_WIDTH * 1.6, 3.6))
     ax.set_xlim(-3.0, SITES + 3.2)
     ax.set_ylim(-0.7, 5.4)

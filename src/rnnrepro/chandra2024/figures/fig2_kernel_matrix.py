@@ -23,6 +23,8 @@ from scipy.linalg import expm
 from rnnrepro import style
 from rnnrepro.chandra2024.kernels import first_neighbour_multipliers, generator_matrix
 
+__all__ = ["NAME", "TABLES", "CLAIM", "CAPTION", "plot"]
+
 NAME = "fig2_kernel_matrix"
 TABLES: tuple[str, ...] = ()
 #: the one-line claim the figure supports (README)
@@ -63,6 +65,23 @@ def draw_matrix(ax: plt.Axes, codes: np.ndarray, title: str) -> None:
 
 
 def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.Figure:
+    """Draw the three panels for stencils on an ``E x E`` torus (``E = 6``).
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The tables of ``TABLES``: none, the matrices are built here from the
+        module's ``UNITARY_STENCIL`` and ``ASYMMETRIC_STENCIL``.
+    kernels : dict of str to Kernel
+        Unused.
+    options : dict
+        Unused.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the caller saves and closes it.
+    """
     fig, axes = plt.subplots(1, 3, figsize=(style.PAGE_WIDTH, 2.6),
                              gridspec_kw={"width_ratios": [1, 1, 1], "wspace": 0.35})
     asym = generator_matrix((E, E), **ASYMMETRIC_STENCIL)

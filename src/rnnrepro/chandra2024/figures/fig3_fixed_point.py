@@ -15,6 +15,8 @@ import pandas as pd
 from rnnrepro import style
 from rnnrepro.chandra2024.model import phi
 
+__all__ = ["NAME", "TABLES", "OPTIONS", "CLAIM", "CAPTION", "plot"]
+
 NAME = "fig3_fixed_point"
 TABLES = ("fixed_points",)
 #: the caption's inputs, written once in the config (they are also runs of the plan)
@@ -114,6 +116,29 @@ def draw_displacement_inset(ax: plt.Axes, row: pd.Series, x_max: float) -> None:
 
 
 def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.Figure:
+    """Draw one panel per caption input: map, diagonal, fixed point and slope.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        ``fixed_points``: the fixed-point table, one row per input ``I``, with
+        ``x_star``, ``tau_radial``, ``tau_radial_rate`` and their theory columns.
+    kernels : dict of str to Kernel
+        Unused.
+    options : dict
+        ``caption_inputs``: the inputs ``I`` to draw (at least two; each must be a
+        run of the table).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the caller saves and closes it.
+
+    Raises
+    ------
+    ValueError
+        If a caption input has no run in the table.
+    """
     table = tables["fixed_points"]
     inputs = options["caption_inputs"]
     fig, axes = plt.subplots(1, len(inputs), figsize=(style.PAGE_WIDTH, 3.5), squeeze=False)

@@ -17,6 +17,8 @@ from rnnrepro import style
 from rnnrepro.chandra2024 import theory
 from rnnrepro.chandra2024.experiments.fixed_points import THEORY
 
+__all__ = ["NAME", "TABLES", "CLAIM", "CAPTION", "plot"]
+
 NAME = "fig4_power_laws"
 TABLES = ("fixed_points", "fits/fixed_points")
 #: the one-line claim the figure supports (README)
@@ -66,6 +68,24 @@ def legend_handles() -> list[plt.Line2D]:
 
 
 def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.Figure:
+    """Draw ``x*`` (left) and ``tau_r``, ``tau_t`` (right) against ``I``, log-log.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        ``fixed_points`` (one row per input ``I``, with ``x_star``, ``tau_radial``,
+        ``tau_phase`` and ``converged``) and ``fits/fixed_points`` (one fitted power
+        law per quantity).
+    kernels : dict of str to Kernel
+        Unused.
+    options : dict
+        Unused.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the caller saves and closes it.
+    """
     table, fits = tables["fixed_points"], tables["fits/fixed_points"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(style.PAGE_WIDTH, 3.6))
     text = draw_quantity(left, table, fits, "x_star")

@@ -18,6 +18,8 @@ import pandas as pd
 from rnnrepro import style
 from rnnrepro.chandra2024 import theory
 
+__all__ = ["NAME", "TABLES", "CLAIM", "CAPTION", "plot"]
+
 NAME = "fig5_resonances"
 TABLES = ("resonance", "resonance_laws", "fits/resonance")
 #: the one-line claim the figure supports (README)
@@ -116,6 +118,25 @@ def draw_laws(ax: plt.Axes, laws: pd.DataFrame) -> None:
 
 
 def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.Figure:
+    """Draw the spectrum (top), the widening (bottom left) and the laws (bottom right).
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        ``resonance`` (the runs: ``spectrum`` rows against ``omega`` and the detail
+        around one eigenphase), ``resonance_laws`` (peak, off-resonance response and
+        half-width per amplitude and drive pattern) and ``fits/resonance`` (listed in
+        ``TABLES`` but not read here).
+    kernels : dict of str to Kernel
+        Unused.
+    options : dict
+        Unused.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the caller saves and closes it.
+    """
     table = tables["resonance"]
     fig = plt.figure(figsize=(style.PAGE_WIDTH, 6.2))
     grid = fig.add_gridspec(2, 2, height_ratios=[1.2, 1], hspace=0.35, wspace=0.3)

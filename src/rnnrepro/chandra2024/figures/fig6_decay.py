@@ -22,6 +22,8 @@ from rnnrepro import style
 from rnnrepro.chandra2024.experiments.decay import ASYMPTOTE, LAW, RATE_THEORY
 from rnnrepro.chandra2024.figures.common import lattice_label
 
+__all__ = ["NAME", "TABLES", "CLAIM", "CAPTION", "plot"]
+
 NAME = "fig6_decay"
 TABLES = ("decay", "fits/decay")
 #: the one-line claim the figure supports (README)
@@ -120,6 +122,24 @@ def draw_trace(ax: plt.Axes, table: pd.DataFrame) -> None:
 
 
 def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.Figure:
+    """Draw (a) the decay times, (b) their deviations, (c) one local-kick trace.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        ``decay`` (one row per kernel, background ``B`` and kick, with the fitted
+        ``tau`` in iterations, its theory and the traces) and ``fits/decay`` (the
+        power laws fitted to ``tau`` against ``B``).
+    kernels : dict of str to Kernel
+        Unused.
+    options : dict
+        Unused.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the caller saves and closes it.
+    """
     table, fits = tables["decay"], tables["fits/decay"]
     fig, axes = style.three_panels()
     draw_times(axes[0], table, fits)

@@ -21,6 +21,8 @@ from rnnrepro import style
 from rnnrepro.chandra2024 import theory
 from rnnrepro.chandra2024.figures.common import lattice_label
 
+__all__ = ["NAME", "TABLES", "KERNELS", "CLAIM", "CAPTION", "plot"]
+
 NAME = "fig7_length"
 TABLES = ("length", "fits/length")
 #: the profile panel draws the exact linear response from the kernel's multipliers
@@ -111,6 +113,25 @@ def draw_profile(ax: plt.Axes, table: pd.DataFrame, kernels: dict, source: float
 
 
 def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.Figure:
+    """Draw (a) the propagation lengths, (b) their deviations, (c) one profile.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        ``length`` (one row per kernel and background ``B``, with the fitted ``xi`` in
+        sites, the fit window and the response profile) and ``fits/length`` (the
+        power law fitted to ``xi`` against ``B`` per kernel).
+    kernels : dict of str to Kernel
+        The ``length`` experiment's kernels by name; the profile panel computes the
+        exact linear response from the multipliers of the drawn run's kernel.
+    options : dict
+        Unused.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the caller saves and closes it.
+    """
     table, fits = tables["length"], tables["fits/length"]
     fig, axes = style.three_panels()
     draw_lengths(axes[0], table, fits)
