@@ -56,7 +56,10 @@ def simulated_work(config: dict[str, Any]) -> pd.DataFrame:
     pandas.DataFrame
         One row per (experiment, ``N``, ``trajectories``, ``dtype``): ``networks`` and
         ``trajectory_time_units`` (the sum over networks of trajectories times burn-in
-        plus sampled time, in neuron time constants).
+        plus sampled time, in neuron time constants).  The rows of :data:`SOLVER_ROW`
+        count Fig. 7's sampled solves instead: ``N = 0``, ``trajectories`` the solver's
+        paths, ``networks`` the solved points, ``trajectory_time_units`` paths times
+        path length times iterations.
     """
     rows = []
     for name in SIMULATED:
