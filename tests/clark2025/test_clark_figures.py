@@ -30,9 +30,8 @@ from rnnrepro.experiments import run_experiment  # noqa: E402
 def tables(repo):
     config = load_config(repo / "config.yaml", repo / "config" / "tiny.yaml")
     out = {}
-    for name in ("mean_field", "dimension", "singular_values", "iid_networks",
-                 "heterogeneity", "overlaps"):
-        out[name], out[f"fits/{name}"] = run_experiment(config, name)
+    for module in registry.papers()["clark2025"].experiments:
+        out[module.NAME], out[f"fits/{module.NAME}"] = run_experiment(config, module.NAME)
     out["dimension_points"] = dimension.dimension_points(out["dimension"])
     return out
 

@@ -19,16 +19,16 @@ from rnnrepro.clark2025.experiments import dimension, iid_networks, mean_field, 
 from rnnrepro.clark2025.experiments import heterogeneity as _heterogeneity_experiment
 from rnnrepro.clark2025.experiments import overlaps as _overlaps_experiment
 from rnnrepro.clark2025.figures import (
-                                            fig2_model,
-                                            fig3_duality,
-                                            fig4_dimension,
-                                            fig5_heterogeneity,
-                                            fig7_overlaps,
-                                            fig8_singular_values,
-                                            fig9_pc_timescales,
-                                            fig10_low_rank,
-                                            fig11_cavity,
-                                            figS1_finite_size,
+    fig2_model,
+    fig3_duality,
+    fig4_dimension,
+    fig5_heterogeneity,
+    fig7_overlaps,
+    fig8_singular_values,
+    fig9_pc_timescales,
+    fig10_low_rank,
+    fig11_cavity,
+    figS1_finite_size,
 )
 from rnnrepro.registry import Paper
 

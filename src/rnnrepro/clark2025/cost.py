@@ -36,11 +36,6 @@ SIMULATED = ("dimension", "iid_networks", "heterogeneity", "overlaps")
 SOLVER_ROW = "overlaps_solver"
 
 
-def _solved_points(pr_d: float, gammas: list[float]) -> int:
-    """Sampled solves along one curve (:func:`rnnrepro.clark2025.overlaps.overlap_curve`):
-    ``gamma = 0`` is exact, and at ``PR^D = 1`` only ``|gamma|`` is solved."""
-    nonzero = {float(v) for v in gammas if v != 0.0}
-    return len({abs(v) for v in nonzero}) if pr_d == 1.0 else len(nonzero)
 
 
 def simulated_work(config: dict[str, Any]) -> pd.DataFrame:
@@ -84,6 +79,7 @@ def simulated_work(config: dict[str, Any]) -> pd.DataFrame:
 
 def _solver_work(config: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per sampled solve of Fig. 7's curves: paths times path length."""
+    from rnnrepro.clark2025 import overlaps
     from rnnrepro.clark2025.experiments import overlaps as experiment
 
     params = experiment_params(config, experiment.NAME, "plan")
@@ -93,7 +89,7 @@ def _solver_work(config: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for pr_d in theory["pr_d"]:
         for _ in theory["g_eff"]:
-            for _ in range(_solved_points(float(pr_d), theory["overlaps"])):
+            for _ in overlaps.solved_overlaps(float(pr_d), theory["overlaps"]):
                 rows.append({"experiment": SOLVER_ROW, "N": 0,
                              "trajectories": settings.n_samples, "dtype": settings.dtype,
                              "trajectory_time_units": float(

@@ -98,6 +98,7 @@ __all__ = [
     "dimension_eq51",
     "dimension_h19",
     "overlap_dimension",
+    "solved_overlaps",
     "overlap_curve",
     "overlap_table",
     "foh_weights",
@@ -1411,6 +1412,28 @@ def overlap_dimension(pr_d: float, g_eff: float, gamma_rho: float,
                 wall_s=time.perf_counter() - t0), sol
 
 
+def solved_overlaps(pr_d: float, gammas) -> list[float]:
+    """The overlap strengths :func:`overlap_curve` solves by sampling.
+
+    ``gamma_rho = 0`` is exact (Eq. 38), and at ``PR^D = 1`` the curve is even in
+    ``gamma_rho``, so only ``|gamma_rho|`` is solved there.
+
+    Parameters
+    ----------
+    pr_d : float
+        ``PR^D``.
+    gammas : sequence of float
+        The curve's overlap strengths.
+
+    Returns
+    -------
+    list of float
+        The distinct nonzero strengths solved, in increasing order.
+    """
+    nonzero = {float(v) for v in gammas if v != 0.0}
+    return sorted({abs(v) for v in nonzero} if pr_d == 1.0 else nonzero)
+
+
 def overlap_curve(pr_d: float, g_eff: float, gammas, settings: SamplerSettings = DEFAULT_SETTINGS,
                   seed: int = 0) -> list[dict]:
     r"""``PR^phi`` along ``gamma_rho`` for one ``(PR^D, g_eff)`` (one curve of Fig. 7).
@@ -1446,10 +1469,10 @@ def overlap_curve(pr_d: float, g_eff: float, gammas, settings: SamplerSettings =
     symmetric = pr_d == 1.0
     out: dict[float, dict] = {}
     _, sol0 = overlap_dimension(pr_d, g_eff, 0.0, settings, seed)
+    solved = solved_overlaps(pr_d, gam)
     for side in ((1.0,) if symmetric else (1.0, -1.0)):
         prev = sol0
-        todo = {abs(x) for x in gam} if symmetric else {x for x in gam}
-        for v in sorted({x for x in todo if x * side > 0}, key=abs):
+        for v in sorted((x for x in solved if x * side > 0), key=abs):
             res, prev = overlap_dimension(pr_d, g_eff, v, settings, seed, init=prev)
             out[v] = res
             if symmetric:
