@@ -26,8 +26,10 @@ class LineFit:
     n_points: int
 
 
-def fit_line(x: np.ndarray, y: np.ndarray) -> LineFit:
-    """Least-squares line; standard errors from the residual scatter (``n - 2`` dof).
+def fit_line(x: np.ndarray, y: np.ndarray, sigma: np.ndarray | None = None) -> LineFit:
+    """Least-squares line; standard errors from the residual scatter (``n - 2`` dof), or,
+    given each point's standard error ``sigma``, the weighted (chi-square) line with the
+    standard errors those ``sigma`` imply.
 
     Parameters
     ----------
@@ -35,33 +37,49 @@ def fit_line(x: np.ndarray, y: np.ndarray) -> LineFit:
         Abscissae, shape ``(n,)``, ``n >= 2``, not all equal.
     y : array_like
         Ordinates, shape ``(n,)``.
+    sigma : array_like, optional
+        Standard errors of ``y`` (positive), shape ``(n,)``: weights ``1/sigma^2``.
 
     Returns
     -------
     LineFit
-        Slope, intercept, their standard errors, the RMS residual and ``n``; with
-        ``n = 2`` the line is exact and the standard errors are 0.
+        Slope, intercept, their standard errors, the (unweighted) RMS residual and
+        ``n``; without ``sigma`` and with ``n = 2`` the line is exact and the standard
+        errors are 0.
 
     Raises
     ------
     ValueError
-        If fewer than 2 points are given.
+        If fewer than 2 points are given, or a ``sigma`` is not positive.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = len(x)
     if n < 2:
         raise ValueError(f"a line fit needs at least 2 points, got {n}")
-    x_mean = x.mean()
-    dx = x - x_mean
-    sxx = float(dx @ dx)
-    slope = float(dx @ (y - y.mean())) / sxx
-    intercept = float(y.mean() - slope * x_mean)
-    residuals = y - (intercept + slope * x)
-    dof = max(n - 2, 1)
-    s2 = float(residuals @ residuals) / dof
-    slope_se = np.sqrt(s2 / sxx)
-    intercept_se = np.sqrt(s2 * (1.0 / n + x_mean ** 2 / sxx))
+    if sigma is None:
+        x_mean = x.mean()
+        dx = x - x_mean
+        sxx = float(dx @ dx)
+        slope = float(dx @ (y - y.mean())) / sxx
+        intercept = float(y.mean() - slope * x_mean)
+        residuals = y - (intercept + slope * x)
+        s2 = float(residuals @ residuals) / max(n - 2, 1)
+        slope_se = np.sqrt(s2 / sxx)
+        intercept_se = np.sqrt(s2 * (1.0 / n + x_mean ** 2 / sxx))
+    else:
+        sigma = np.asarray(sigma, dtype=float)
+        if sigma.shape != x.shape or not np.all(sigma > 0):
+            raise ValueError("sigma needs one positive standard error per point")
+        w = 1.0 / sigma ** 2
+        x_mean = float(w @ x) / w.sum()
+        dx = x - x_mean
+        sxx = float(w @ (dx * dx))
+        slope = float(w @ (dx * y)) / sxx
+        intercept = float(w @ y) / float(w.sum()) - slope * x_mean
+        residuals = y - (intercept + slope * x)
+        slope_se = np.sqrt(1.0 / sxx)
+        intercept_se = np.sqrt(1.0 / w.sum() + x_mean ** 2 / sxx)
     return LineFit(slope, intercept, float(slope_se), float(intercept_se),
                    float(np.sqrt(np.mean(residuals ** 2))), n)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from rnnrepro.clark2025 import theory
-from rnnrepro.clark2025.experiments import dimension, singular_values
+from rnnrepro.clark2025.experiments import dimension, few_modes, singular_values
 from rnnrepro.clark2025.experiments import overlaps as overlaps_experiment
 from rnnrepro.config import load_config
 from rnnrepro.experiments import run_experiment
@@ -100,6 +100,51 @@ def test_dimension_results_do_not_depend_on_shards(tiny, dimension_run, tmp_path
     assert table_bytes(one, tmp_path, "one") == table_bytes(many, tmp_path, "many")
 
 
+def test_few_modes_table_points_and_fits(tiny, tmp_path):
+    table, fits = run_experiment(tiny, "few_modes", shards=1)
+    section = tiny[PAPER]["experiments"]["few_modes"]
+    planned = sum(len(size["modes"]) for size in section["sizes"]) * section["networks"]
+    assert len(table) == planned and table["run_id"].is_unique
+    for column in ("g_eff", "N", "modes", "network", "c_phi0", "c_phi0_theory",
+                   "c_phi0_rel_dev", "c_phi0_block_sem", "mean_activity_ratio",
+                   "leading_eigenvalue_real", "time_units_sampled"):
+        assert column in table.columns, column
+    # the step spectrum realizes P modes exactly: PR^D = P / N
+    assert np.allclose(table["pr_d"], table["modes"] / table["N"])
+    points = few_modes.few_modes_points(table)
+    assert (points["networks"] == section["networks"]).all()
+    assert set(fits["quantity"]) == {"c_phi0_spread", "c_phi0_bias", "c_phi0_n_dependence"}
+    # the same networks whatever the number of shards
+    many, _ = run_experiment(tiny, "few_modes", shards=4)
+    assert table_bytes(table, tmp_path, "one") == table_bytes(many, tmp_path, "many")
+
+
+def test_few_modes_fits_recover_a_known_law():
+    """Points built from b_inf + c/P and a P^-1/2 spread give back those numbers."""
+    modes = np.array([16, 31, 62, 125, 250])
+    sem = 0.01 / np.sqrt(modes)
+    points = pd.DataFrame({"g_eff": 3.0, "N": 500, "modes": modes,
+                           "c_phi0_rel_dev_mean": 0.002 - 1.1 / modes,
+                           "c_phi0_rel_dev_sem": sem,
+                           "c_phi0_rel_dev_std": 0.3 * modes ** -0.5})
+    fits = pd.DataFrame(few_modes.fit_few_modes(points, min_modes=16)).set_index("quantity")
+    assert fits.loc["c_phi0_bias", "value"] == pytest.approx(0.002, abs=1e-12)
+    assert fits.loc["c_phi0_bias", "slope"] == pytest.approx(-1.1, rel=1e-10)
+    # the intercept's standard error is that of a weighted mean extrapolated to 1/P = 0
+    assert 0 < fits.loc["c_phi0_bias", "value_stderr"] < 0.01
+    assert fits.loc["c_phi0_spread", "exponent"] == pytest.approx(-0.5, abs=1e-12)
+    assert "c_phi0_n_dependence" not in fits.index     # one N only
+
+
+def test_few_modes_config_errors_name_the_key(tiny):
+    section = copy.deepcopy(tiny[PAPER]["experiments"]["few_modes"])
+    section["sizes"] = [{"N": 60, "modes": [4, 80]}]
+    section["fit_min_modes"] = 100
+    problems = {p.key: p for p in few_modes.check(section, {})}
+    assert "at most N = 60" in problems["sizes.0.modes"].allowed
+    assert "fit_min_modes" in problems
+
+
 def test_singular_values_match_equations_13_and_14(tiny):
     config = copy.deepcopy(tiny)
     section = config[PAPER]["experiments"]["singular_values"]
@@ -173,8 +218,16 @@ def test_simulated_work_adds_up_every_planned_network(tiny):
     assert rows["networks"].sum() == len(planned)
     expected = (planned["trajectories"] * (planned["burn_in"] + planned["time_units"])).sum()
     assert rows["trajectory_time_units"].sum() == pytest.approx(expected)
-    assert set(work["experiment"]) == {"dimension", "iid_networks", "heterogeneity",
-                                       "overlaps", "overlaps_solver"}
+    assert set(work["experiment"]) == {"dimension", "few_modes", "iid_networks",
+                                       "heterogeneity", "overlaps", "overlaps_solver"}
+    # step-spectrum networks of fewer than N/2 modes are counted at their factors' rank
+    step = planned[planned["spectrum"] == "step"]
+    factored = [round(r * n) for r, n in zip(step["effective_rank"], step["N"])
+                if 2 * round(r * n) < n]
+    assert sorted(rows.loc[rows["modes"] > 0, "modes"].unique()) == sorted(set(factored))
+    few = work[work["experiment"] == "few_modes"]
+    assert few["networks"].sum() == len(few_modes.plan(
+        experiment_params(tiny, "few_modes", "plan"), {}))
     overlap_plan = overlaps_experiment.plan(experiment_params(tiny, "overlaps", "plan"), {})
     networks = work[work["experiment"] == "overlaps"]["networks"].sum()
     assert networks == (overlap_plan["kind"] == "network").sum()

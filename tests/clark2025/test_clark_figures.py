@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from rnnrepro import registry, style  # noqa: E402
-from rnnrepro.clark2025.experiments import dimension  # noqa: E402
+from rnnrepro.clark2025.experiments import dimension, few_modes  # noqa: E402
 from rnnrepro.clark2025.figures import (  # noqa: E402
     fig2_model,
     fig3_duality,
@@ -21,6 +21,7 @@ from rnnrepro.clark2025.figures import (  # noqa: E402
     fig10_low_rank,
     fig11_cavity,
     figS1_finite_size,
+    figS2_few_modes,
 )
 from rnnrepro.config import load_config  # noqa: E402
 from rnnrepro.experiments import run_experiment  # noqa: E402
@@ -33,6 +34,7 @@ def tables(repo):
     for module in registry.papers()["clark2025"].experiments:
         out[module.NAME], out[f"fits/{module.NAME}"] = run_experiment(config, module.NAME)
     out["dimension_points"] = dimension.dimension_points(out["dimension"])
+    out["few_modes_points"] = few_modes.few_modes_points(out["few_modes"])
     return out
 
 
@@ -113,8 +115,21 @@ def test_fig9_compares_weighted_autocorrelations_with_theory(tables):
 def test_every_registered_figure_is_tested_here():
     tested = {fig2_model, fig3_duality, fig4_dimension, fig5_heterogeneity, fig7_overlaps,
               fig8_singular_values, fig9_pc_timescales, fig10_low_rank, fig11_cavity,
-              figS1_finite_size}
+              figS1_finite_size, figS2_few_modes}
     assert set(registry.paper("clark2025").figures) == tested
+
+
+def test_figS2_draws_networks_means_fits_and_the_spread(tables):
+    fig = figS2_few_modes.plot(tables, {}, {})
+    deviations, spread = fig.axes
+    sizes = tables["few_modes_points"]["N"].nunique()
+    assert len(deviations.containers) == sizes            # means with errors per N
+    assert deviations.get_xscale() == "log" and spread.get_yscale() == "log"
+    # the b_inf + c/P line of every size with two mode counts in the fit range
+    fitted = tables["fits/few_modes"].query("quantity == 'c_phi0_bias'")
+    dotted = [line for line in deviations.get_lines() if line.get_linestyle() == ":"]
+    assert len(dotted) == len(fitted) >= 1
+    assert "spread" in spread.get_ylabel()
 
 
 def test_fig5_draws_theory_lines_and_simulated_points_for_each_rank(tables):

@@ -187,6 +187,81 @@ def test_batching_is_bit_for_bit(dtype):
     assert _same(reordered.networks[0], together.networks[2])
 
 
+def test_coupling_factors_are_the_couplings():
+    """Thin factors of the non-zero modes draw the same numbers as the dense J."""
+    N = 200
+    step = m.random_mode_spectrum(N, 0.15, 3.0, "step")   # 30 non-zero modes
+    factors = m.coupling_factors(N, step, 7)
+    assert factors.rank == 30 and factors.shape == (N, N)
+    np.testing.assert_allclose(factors.dense(), m.couplings(N, step, 7), rtol=0, atol=1e-14)
+    assert isinstance(m.coupling_operator(N, step, 7), m.LowRankCouplings)
+    # at least N/2 non-zero modes: one N x N product is the cheaper form
+    assert isinstance(m.coupling_operator(N, m.random_mode_spectrum(N, 0.5, 3.0, "step"), 7),
+                      np.ndarray)
+    assert isinstance(m.coupling_operator(N, m.random_mode_spectrum(N, 0.1, 3.0), 7), np.ndarray)
+    assert isinstance(factors.for_simulation(np.float32), m.LowRankCouplings)
+    half = m.coupling_factors(N, m.random_mode_spectrum(N, 0.5, 3.0, "step"), 7)
+    assert half.for_simulation(np.float32).dtype == np.float32
+
+
+def test_trailing_zero_modes_are_not_drawn_and_change_nothing():
+    """Chunks after the last non-zero mode are skipped: J is what drawing every chunk gives."""
+    N = 600
+    step = m.random_mode_spectrum(N, 0.2, 3.0, "step")   # 120 modes: chunk 0 of 3
+    rng = m._rng(5, 0)
+    reference = np.zeros((N, N))
+    for a0 in range(0, step.M, m.MODE_CHUNK):
+        Dc = step.D[a0:a0 + m.MODE_CHUNK]
+        L = rng.standard_normal((N, Dc.size))
+        R = rng.standard_normal((N, Dc.size))
+        if np.any(Dc != 0):
+            reference += (L * (Dc / N)) @ R.T
+    assert np.array_equal(m.couplings(N, step, 5), reference)
+
+
+def test_low_rank_couplings_integrate_like_the_dense_matrix():
+    """U (V^T phi) and J phi differ by rounding only: over a few time units the
+    statistics agree to far below any statistical error."""
+    N = 100
+    step = m.random_mode_spectrum(N, 0.2, 3.0, "step")
+    seeds = [m.derive_seed("low-rank", i) for i in range(2)]
+    dense = m.simulate([m.couplings(N, step, s) for s in seeds], ["a", "b"], seeds, **SHORT)
+    thin = m.simulate([m.coupling_factors(N, step, s) for s in seeds], ["a", "b"], seeds,
+                      **SHORT)
+    for d, t in zip(dense.networks, thin.networks):
+        np.testing.assert_allclose(t.cov_phi, d.cov_phi, rtol=1e-8, atol=1e-10)
+        assert m.c_phi0(t) == pytest.approx(m.c_phi0(d), rel=1e-9)
+    with pytest.raises(ValueError, match="all dense or all LowRankCouplings"):
+        m.simulate([m.couplings(N, step, seeds[0]), m.coupling_factors(N, step, seeds[1])],
+                   ["a", "b"], seeds, **SHORT)
+    other = m.random_mode_spectrum(N, 0.3, 3.0, "step")
+    with pytest.raises(ValueError, match="same N and rank"):
+        m.simulate([m.coupling_factors(N, step, seeds[0]), m.coupling_factors(N, other, 1)],
+                   ["a", "b"], seeds, **SHORT)
+
+
+def test_variances_without_covariances_match_the_full_run():
+    """covariances=False keeps the per-neuron variances, means, block traces and C(tau)
+    of the full run (same trajectories) and nothing that needs an N x N matrix."""
+    Js, labels, seeds = _nets(n=2)
+    full = m.simulate(Js, labels, seeds, **SHORT)
+    light = m.simulate(Js, labels, seeds, covariances=False, **SHORT)
+    for f, s in zip(full.networks, light.networks):
+        assert s.cov_phi is None and s.cov_x is None
+        np.testing.assert_allclose(s.var_phi, np.diagonal(f.cov_phi), rtol=1e-12)
+        np.testing.assert_allclose(s.var_x, np.diagonal(f.cov_x), rtol=1e-12)
+        np.testing.assert_allclose(s.block_tr_phi, f.block_tr_phi, rtol=1e-12)
+        np.testing.assert_array_equal(s.mean_phi, f.mean_phi)
+        np.testing.assert_array_equal(s.c_phi_tau, f.c_phi_tau)
+        assert m.c_phi0(s) == pytest.approx(m.c_phi0(f), rel=1e-12)
+        assert m.mean_activity_ratio(s) == pytest.approx(m.mean_activity_ratio(f), rel=1e-12)
+        assert np.isnan(s.block_fro2_phi).all() and np.isnan(s.psi_phi_cross).all()
+        with pytest.raises(ValueError, match="needs the covariances"):
+            m.pr_phi(s)
+    with pytest.raises(ValueError, match="need the covariances"):
+        m.simulate(Js, labels, seeds, covariances=False, store_lagged=True, **SHORT)
+
+
 def test_seeding_determinism_and_bookkeeping():
     Js, labels, seeds = _nets(n=1)
     a = m.simulate(Js, labels, seeds, **SHORT)

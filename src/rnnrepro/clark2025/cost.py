@@ -26,16 +26,46 @@ import pandas as pd
 from rnnrepro import registry
 from rnnrepro.stages import experiment_params
 
-__all__ = ["SIMULATED", "SOLVER_ROW", "simulated_work", "solver_seconds_per_iteration",
-           "cost_table"]
+__all__ = ["SIMULATED", "VARIANCES_ONLY", "SOLVER_ROW", "factored_modes", "simulated_work",
+           "solver_seconds_per_iteration", "cost_table"]
 
 #: experiments that integrate networks (their plans carry ``N``, ``trajectories``,
 #: ``dtype``, ``burn_in`` and ``time_units``; rows of another ``kind`` are not networks)
-SIMULATED = ("dimension", "iid_networks", "heterogeneity", "overlaps")
+SIMULATED = ("dimension", "few_modes", "iid_networks", "heterogeneity", "overlaps")
+#: experiments whose networks keep no covariance matrices (``simulate(covariances=False)``)
+VARIANCES_ONLY = ("few_modes",)
 #: the ``experiment`` label of the rows that count the sampling solver's work
 SOLVER_ROW = "overlaps_solver"
 
 
+
+
+def factored_modes(run: pd.Series) -> int:
+    """Modes ``P`` the simulator applies as thin factors for this planned network, 0 when
+    it applies a dense ``J`` (:func:`rnnrepro.clark2025.model.coupling_operator`).
+
+    Parameters
+    ----------
+    run : pandas.Series
+        A row of a plan: ``modes`` (few-mode networks, step spectrum) or ``spectrum``,
+        ``effective_rank`` and ``g_eff`` (random-mode networks); otherwise i.i.d.
+
+    Returns
+    -------
+    int
+        ``P`` or 0.
+    """
+    from rnnrepro.clark2025 import model
+
+    n = int(run["N"])
+    if "modes" in run:
+        return int(run["modes"]) if model.factors_are_cheaper(n, int(run["modes"])) else 0
+    if run.get("spectrum") == "step":
+        spectrum = model.random_mode_spectrum(n, float(run["effective_rank"]),
+                                              float(run["g_eff"]), "step")
+        modes = int(np.count_nonzero(spectrum.D))
+        return modes if model.factors_are_cheaper(n, modes) else 0
+    return 0
 
 
 def simulated_work(config: dict[str, Any]) -> pd.DataFrame:
@@ -49,7 +79,8 @@ def simulated_work(config: dict[str, Any]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per (experiment, ``N``, ``trajectories``, ``dtype``): ``networks`` and
+        One row per (experiment, ``N``, ``modes``, ``trajectories``, ``dtype``; ``modes``
+        the thin factors' rank, 0 for a dense ``J``): ``networks`` and
         ``trajectory_time_units`` (the sum over networks of trajectories times burn-in
         plus sampled time, in neuron time constants).  The rows of :data:`SOLVER_ROW`
         count Fig. 7's sampled solves instead: ``N = 0``, ``trajectories`` the solver's
@@ -65,13 +96,13 @@ def simulated_work(config: dict[str, Any]) -> pd.DataFrame:
             plan = plan[plan["kind"] == "network"]
         for _, run in plan.iterrows():
             trajectories = int(run["trajectories"])
-            rows.append({"experiment": name, "N": int(run["N"]),
+            rows.append({"experiment": name, "N": int(run["N"]), "modes": factored_modes(run),
                          "trajectories": trajectories, "dtype": str(run["dtype"]),
                          "trajectory_time_units": trajectories * float(
                              run["burn_in"] + run["time_units"])})
     rows.extend(_solver_work(config))
     work = pd.DataFrame(rows)
-    return (work.groupby(["experiment", "N", "trajectories", "dtype"], sort=True)
+    return (work.groupby(["experiment", "N", "modes", "trajectories", "dtype"], sort=True)
             .agg(networks=("trajectory_time_units", "size"),
                  trajectory_time_units=("trajectory_time_units", "sum"))
             .reset_index())
@@ -90,7 +121,7 @@ def _solver_work(config: dict[str, Any]) -> list[dict[str, Any]]:
     for pr_d in theory["pr_d"]:
         for _ in theory["g_eff"]:
             for _ in overlaps.solved_overlaps(float(pr_d), theory["overlaps"]):
-                rows.append({"experiment": SOLVER_ROW, "N": 0,
+                rows.append({"experiment": SOLVER_ROW, "N": 0, "modes": 0,
                              "trajectories": settings.n_samples, "dtype": settings.dtype,
                              "trajectory_time_units": float(
                                  iterations * settings.n_samples * settings.tau_max)})
@@ -156,7 +187,8 @@ def cost_table(config: dict[str, Any], t_sample: float = 2.0) -> pd.DataFrame:
             throughput.append(settings.n_samples * settings.tau_max / seconds)
             continue
         timed = benchmark(row.N, trajectories=row.trajectories, dtype=np.dtype(row.dtype),
-                          t_sample=t_sample, repeats=3)
+                          t_sample=t_sample, repeats=3, modes=row.modes or None,
+                          covariances=row.experiment not in VARIANCES_ONLY)
         throughput.append(timed["traj_time_units_per_s"])
     work["throughput"] = throughput
     work["cpu_hours"] = work["trajectory_time_units"] / work["throughput"] / 3600.0

@@ -112,6 +112,10 @@ __all__ = [
     "random_mode_spectrum",
     "derive_seed",
     "couplings",
+    "LowRankCouplings",
+    "coupling_factors",
+    "coupling_operator",
+    "factors_are_cheaper",
     "iid_couplings",
     "integrate",
     "NetworkStats",
@@ -514,6 +518,26 @@ def _rng(seed: int, stream: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(sequence))
 
 
+def _last_nonzero_mode(D: np.ndarray) -> int:
+    """Index of the last non-zero strength (-1 if none).  Chunks after it are not drawn:
+    they would add nothing, and the chunks before it are drawn first, so ``J`` is the
+    same as if they were."""
+    nonzero = np.flatnonzero(D)
+    return int(nonzero[-1]) if nonzero.size else -1
+
+
+def _drawn_chunks(N: int, spectrum: RandomModeSpectrum, seed: int):
+    """``(D_c, L_c, R_c)`` per chunk of :data:`MODE_CHUNK` modes, drawn ``L`` block then
+    ``R`` block (unscaled) from stream 0 of ``seed``, up to the last non-zero mode."""
+    if spectrum.N != N:
+        raise ValueError(f"spectrum is for N = {spectrum.N}, not {N}")
+    rng = _rng(seed, 0)
+    D = spectrum.D
+    for a0 in range(0, _last_nonzero_mode(D) + 1, MODE_CHUNK):
+        Dc = D[a0:a0 + MODE_CHUNK]
+        yield Dc, rng.standard_normal((N, Dc.size)), rng.standard_normal((N, Dc.size))
+
+
 def couplings(N: int, spectrum: RandomModeSpectrum, seed: int, dtype=np.float64) -> np.ndarray:
     r"""Coupling matrix ``J = (L * D) R^T`` of the random-mode model (Eqs. 2-5).
 
@@ -541,20 +565,149 @@ def couplings(N: int, spectrum: RandomModeSpectrum, seed: int, dtype=np.float64)
     ndarray
         ``J``, shape ``(N, N)``.
     """
-    if spectrum.N != N:
-        raise ValueError(f"spectrum is for N = {spectrum.N}, not {N}")
-    rng = _rng(seed, 0)
     J = np.zeros((N, N))
-    D = spectrum.D
-    for a0 in range(0, spectrum.M, MODE_CHUNK):
-        Dc = D[a0:a0 + MODE_CHUNK]
-        m = Dc.size
-        Lc = rng.standard_normal((N, m))
-        Rc = rng.standard_normal((N, m))
+    for Dc, Lc, Rc in _drawn_chunks(N, spectrum, seed):
         if np.any(Dc != 0):
             Lc *= Dc / N  # both 1/sqrt(N) factors applied once
             J += Lc @ Rc.T
     return J.astype(dtype, copy=False)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LowRankCouplings:
+    """Couplings ``J = U V^T`` kept as their two thin factors (only non-zero modes).
+
+    Applying ``J`` to ``B`` vectors as ``U (V^T p)`` costs ``4 N P B`` flops instead of
+    ``2 N^2 B``: worth it when the number of non-zero modes ``P`` is below ``N/2``
+    (the step spectrum of Fig. 10 at small ``PR^D``).
+
+    Attributes
+    ----------
+    U : ndarray
+        ``(N, P)``: the non-zero modes' ``l_a D_a`` with both ``1/sqrt(N)`` factors.
+    Vt : ndarray
+        ``(P, N)``: their ``r_a^T``.
+    """
+
+    U: np.ndarray
+    Vt: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(N, N)``, the shape of ``J``."""
+        return (self.U.shape[0], self.Vt.shape[1])
+
+    @property
+    def rank(self) -> int:
+        """``P``, the number of non-zero modes."""
+        return self.U.shape[1]
+
+    def dense(self) -> np.ndarray:
+        """``J = U V^T`` in the factors' dtype.
+
+        Returns
+        -------
+        ndarray
+            Shape ``(N, N)``.
+        """
+        return self.U @ self.Vt
+
+    def for_simulation(self, dtype) -> np.ndarray | LowRankCouplings:
+        """The cheaper form for :func:`simulate` in ``dtype``: the factors when
+        ``4 N P < 2 N^2`` flops per vector (``P < N/2``), else the product ``J``.
+
+        Parameters
+        ----------
+        dtype : numpy dtype
+            dtype of the dynamics.
+
+        Returns
+        -------
+        ndarray or LowRankCouplings
+        """
+        if factors_are_cheaper(self.shape[0], self.rank):
+            return LowRankCouplings(U=self.U.astype(dtype), Vt=self.Vt.astype(dtype))
+        return self.dense().astype(dtype)
+
+
+def factors_are_cheaper(N: int, modes: int) -> bool:
+    """Whether two thin products (``4 N P`` flops per vector) beat one ``N x N`` (``2 N^2``).
+
+    Parameters
+    ----------
+    N : int
+        Neurons.
+    modes : int
+        Non-zero modes ``P``.
+
+    Returns
+    -------
+    bool
+        ``P < N/2``.
+    """
+    return 2 * modes < N
+
+
+def coupling_factors(N: int, spectrum: RandomModeSpectrum, seed: int,
+                     dtype=np.float64) -> LowRankCouplings:
+    r"""The couplings of :func:`couplings` as thin factors of their non-zero modes.
+
+    The same random numbers as :func:`couplings` (stream 0 of ``seed``, chunks of
+    :data:`MODE_CHUNK` modes, ``L`` block then ``R`` block), so ``U V^T`` is the same
+    ``J`` up to the rounding of the products.
+
+    Parameters
+    ----------
+    N : int
+        Number of neurons (must equal ``spectrum.N``).
+    spectrum : RandomModeSpectrum
+        Mode strengths (at least one non-zero).
+    seed : int
+        Network seed.
+    dtype : numpy dtype
+        dtype of the factors.
+
+    Returns
+    -------
+    LowRankCouplings
+        ``U`` of shape ``(N, P)``, ``Vt`` of shape ``(P, N)``, ``P`` the non-zero modes.
+    """
+    left, right = [], []
+    for Dc, Lc, Rc in _drawn_chunks(N, spectrum, seed):
+        keep = Dc != 0
+        if np.any(keep):
+            left.append(Lc[:, keep] * (Dc[keep] / N))  # both 1/sqrt(N) factors, as in J
+            right.append(Rc[:, keep])
+    if not left:
+        raise ValueError("the spectrum has no non-zero mode")
+    return LowRankCouplings(U=np.ascontiguousarray(np.hstack(left), dtype=dtype),
+                            Vt=np.ascontiguousarray(np.hstack(right).T, dtype=dtype))
+
+
+def coupling_operator(N: int, spectrum: RandomModeSpectrum, seed: int, dtype=np.float64
+                      ) -> np.ndarray | LowRankCouplings:
+    """The cheaper form of the same couplings for the simulator: the factors when fewer
+    than ``N/2`` modes are non-zero (``4 N P < 2 N^2`` flops per vector), else ``J``.
+
+    Parameters
+    ----------
+    N : int
+        Number of neurons.
+    spectrum : RandomModeSpectrum
+        Mode strengths.
+    seed : int
+        Network seed.
+    dtype : numpy dtype
+        dtype of the couplings.
+
+    Returns
+    -------
+    ndarray or LowRankCouplings
+        What :func:`simulate` accepts.
+    """
+    if factors_are_cheaper(N, int(np.count_nonzero(spectrum.D))):
+        return coupling_factors(N, spectrum, seed, dtype)
+    return couplings(N, spectrum, seed, dtype)
 
 
 def iid_couplings(N: int, g: float, seed: int, dtype=np.float64) -> np.ndarray:
@@ -587,15 +740,21 @@ def iid_couplings(N: int, g: float, seed: int, dtype=np.float64) -> np.ndarray:
 class _RK4:
     """Classical RK4 for ``dx/dt = -x + J phi(x)`` on a stack ``(networks, N, B)``.
 
-    One batched matmul ``(K, N, N) @ (K, N, B)`` per stage; numpy calls one
-    BLAS gemm per network slice, so each network's arithmetic is independent
-    of the others in the batch.
+    One batched matmul ``(K, N, N) @ (K, N, B)`` per stage (or two thin ones,
+    ``U (V^T p)``, when ``J`` is given as factors ``(U, Vt)`` of shapes
+    ``(K, N, P)``, ``(K, P, N)``); numpy calls one BLAS gemm per network slice,
+    so each network's arithmetic is independent of the others in the batch.
     """
 
-    def __init__(self, J: np.ndarray, B: int, dt: float, phi_impl: str = "auto"):
-        self.J = J
-        shape = (J.shape[0], J.shape[1], B)
-        dtp = J.dtype
+    def __init__(self, J: np.ndarray | tuple[np.ndarray, np.ndarray], B: int, dt: float,
+                 phi_impl: str = "auto"):
+        self.factors = J if isinstance(J, tuple) else None
+        self.J = None if self.factors else J
+        U = self.factors[0] if self.factors else J
+        shape = (U.shape[0], U.shape[1], B)
+        dtp = U.dtype
+        if self.factors:
+            self.q = np.empty((U.shape[0], U.shape[2], B), dtp)
         self.k = np.empty(shape, dtp)
         self.acc = np.empty(shape, dtp)
         self.tmp = np.empty(shape, dtp)
@@ -617,7 +776,11 @@ class _RK4:
             _phi_fast32(x, self.p, self.w1, self.w2)
         else:
             phi(x, out=self.p, impl="scipy")
-        np.matmul(self.J, self.p, out=out)
+        if self.factors:
+            np.matmul(self.factors[1], self.p, out=self.q)
+            np.matmul(self.factors[0], self.q, out=out)
+        else:
+            np.matmul(self.J, self.p, out=out)
         out -= x
 
     def step(self, x: np.ndarray) -> None:
@@ -702,18 +865,25 @@ class _Moments:
     block scalars (count, trace, squared Frobenius norm), a ring buffer of the
     last ``K + 1`` samples (for lagged two-point functions ``<a(t) . a(t-k)>``),
     optionally the streamed cross-block ``a(t-k)^T S a(t)``, the full lagged
-    matrices and the (symmetrized) sum of outer products of every block.
+    matrices and the (symmetrized) sum of outer products of every block.  With
+    ``covariances=False`` only the diagonal (per-neuron) sums are kept: no
+    ``N x N`` memory or work, and no cross-block statistics.
     """
 
     def __init__(self, n_net: int, N: int, B: int, n_samples: int, n_blocks: int, K: int,
-                 psi_stream: bool, lagged: bool, keep_blocks: bool = False):
+                 psi_stream: bool, lagged: bool, keep_blocks: bool = False,
+                 covariances: bool = True):
+        if not covariances and (psi_stream or lagged or keep_blocks):
+            raise ValueError("Psi, lagged and block matrices need the covariances")
+        self.covariances = covariances
         if n_blocks < 1 or n_samples < n_blocks:
             raise ValueError(f"need 1 <= n_blocks <= n_samples, got {n_blocks}, {n_samples}")
         self.n_net, self.N, self.B, self.K = n_net, N, B, K
         self.n_samples, self.n_blocks = n_samples, n_blocks
         self.bounds = [(b * n_samples) // n_blocks for b in range(n_blocks + 1)]
-        self.S = np.zeros((n_net, N, N))
-        self.cur = np.zeros((n_net, N, N))
+        matrix = (n_net, N, N) if covariances else (n_net, N)
+        self.S = np.zeros(matrix)
+        self.cur = np.zeros(matrix)
         self.sum = np.zeros((n_net, N))
         self.H = np.zeros((n_net, K + 1, N * B))
         self.c2 = np.zeros((n_net, K + 1))
@@ -745,7 +915,11 @@ class _Moments:
         for n in range(self.n_net):
             an = a[n]
             self.H[n, slot] = an.ravel()
-            blas.dsyrk(1.0, an.T, beta=1.0, c=self.cur[n].T, trans=1, lower=0, overwrite_c=1)
+            if self.covariances:
+                blas.dsyrk(1.0, an.T, beta=1.0, c=self.cur[n].T, trans=1, lower=0,
+                           overwrite_c=1)
+            else:
+                self.cur[n] += np.einsum("ib,ib->i", an, an)
             self.sum[n] += an.sum(axis=1)
             d = self.H[n] @ self.H[n, slot]
             self.c2[n, : kmax + 1] += d[idx]
@@ -771,6 +945,12 @@ class _Moments:
         b = self.block
         for n in range(self.n_net):
             c = self.cur[n]
+            if not self.covariances:
+                self.block_tr[n, b] = c.sum()
+                self.block_fro2[n, b] = np.nan
+                self.S[n] += c
+                c.fill(0.0)
+                continue
             dg = np.diagonal(c)
             self.block_tr[n, b] = dg.sum()
             self.block_fro2[n, b] = 2.0 * np.vdot(c, c) - np.vdot(dg, dg)
@@ -790,12 +970,16 @@ class _Moments:
         del self.cur
         n_tot = float(self.n_closed)
         covs = self.S
-        for n in range(self.n_net):
-            s = covs[n]
-            s += np.tril(s, -1).T
-            s /= n_tot
+        if self.covariances:
+            for n in range(self.n_net):
+                s = covs[n]
+                s += np.tril(s, -1).T
+                s /= n_tot
+            variances = np.stack([np.diagonal(c).copy() for c in covs])
+        else:
+            variances, covs = covs / n_tot, [None] * self.n_net
         out: dict[str, Any] = dict(
-            cov=covs, mean=self.sum / n_tot,
+            cov=covs, var=variances, mean=self.sum / n_tot,
             block_n=self.block_n.copy(), block_tr=self.block_tr, block_fro2=self.block_fro2,
             c2=self.c2 / self.c2_pairs, lag_pairs=self.lag_pairs.copy(),
         )
@@ -828,8 +1012,11 @@ class NetworkStats:
         Number of neurons.
     n_vectors : int
         Sample vectors used, ``n_samples * trajectories``.
-    cov_phi, cov_x : ndarray
-        ``C^phi_ij(0)``, ``C^x_ij(0)`` (Eq. 16 / M6, means not subtracted), (N, N) float64.
+    cov_phi, cov_x : ndarray or None
+        ``C^phi_ij(0)``, ``C^x_ij(0)`` (Eq. 16 / M6, means not subtracted), (N, N)
+        float64; None when simulated with ``covariances=False``.
+    var_phi, var_x : ndarray
+        Their diagonals ``C_ii(0)``, (N,) (kept in either case).
     mean_phi, mean_x : ndarray
         Time- and trajectory-averaged activity, (N,).
     lags : ndarray
@@ -859,8 +1046,10 @@ class NetworkStats:
     seed: int
     N: int
     n_vectors: int
-    cov_phi: np.ndarray
-    cov_x: np.ndarray
+    cov_phi: np.ndarray | None
+    cov_x: np.ndarray | None
+    var_phi: np.ndarray
+    var_x: np.ndarray
     mean_phi: np.ndarray
     mean_x: np.ndarray
     lags: np.ndarray
@@ -962,6 +1151,7 @@ def simulate(
     record_samples: int = 0,
     phi_impl: str = "auto",
     store_blocks: bool = False,
+    covariances: bool = True,
 ) -> SimulationResult:
     r"""Simulate ``(1 + d/dt) x = J phi(x)`` (Eq. 15) for several networks, accumulating
     statistics.
@@ -993,8 +1183,9 @@ def simulate(
 
     Parameters
     ----------
-    J : ndarray or sequence of ndarray
-        ``(N, N)``, ``(networks, N, N)``, or a list of ``(N, N)`` couplings.
+    J : ndarray or sequence of ndarray or of LowRankCouplings
+        ``(N, N)``, ``(networks, N, N)``, a list of ``(N, N)`` couplings, or a list
+        of :class:`LowRankCouplings` of one rank (applied as two thin products).
     labels : sequence of str
         One per network, naming it by its parameters (used in errors).
     seeds : sequence of int
@@ -1030,6 +1221,12 @@ def simulate(
         (``NetworkStats.block_sums_phi``, ``n_blocks N^2`` float64 per network),
         for cross-block estimates of transformed covariances.  Nothing else
         changes.
+    covariances : bool
+        Accumulate the ``N x N`` covariances (default).  False keeps only what
+        needs no matrix: per-neuron variances, means, block traces and the
+        neuron-averaged ``C(tau)`` (for ``C^phi(0)`` of many networks); then
+        ``cov_phi``, ``cov_x`` are None, ``Psi`` and the block norms are NaN
+        and the dimension estimators raise.
 
     Returns
     -------
@@ -1047,18 +1244,29 @@ def simulate(
     n_net = len(Js)
     if len(labels) != n_net or len(seeds) != n_net:
         raise ValueError("need one label and one seed per network")
-    dtp = np.dtype(dtype if dtype is not None else Js[0].dtype)
+    low_rank = [isinstance(Ji, LowRankCouplings) for Ji in Js]
+    if any(low_rank) and not all(low_rank):
+        raise ValueError("a batch is either all dense or all LowRankCouplings")
+    first = Js[0].U if low_rank[0] else Js[0]
+    dtp = np.dtype(dtype if dtype is not None else first.dtype)
     if dtp not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ValueError(f"dtype must be float32 or float64, got {dtp}")
     N = Js[0].shape[0]
-    if isinstance(Js, np.ndarray):
-        J3 = np.ascontiguousarray(Js, dtype=dtp)
+    operator: np.ndarray | tuple[np.ndarray, np.ndarray]
+    if all(low_rank):
+        P = Js[0].rank
+        if any(Ji.shape != (N, N) or Ji.rank != P for Ji in Js):
+            raise ValueError("all low-rank networks of a batch need the same N and rank")
+        operator = (np.stack([Ji.U for Ji in Js]).astype(dtp, copy=False),
+                    np.stack([Ji.Vt for Ji in Js]).astype(dtp, copy=False))
+    elif isinstance(Js, np.ndarray):
+        operator = np.ascontiguousarray(Js, dtype=dtp)
     else:
-        J3 = np.empty((n_net, N, N), dtp)
+        operator = np.empty((n_net, N, N), dtp)
         for i, Ji in enumerate(Js):
             if Ji.shape != (N, N):
                 raise ValueError("all networks must have the same N")
-            J3[i] = Ji
+            operator[i] = Ji
     B = int(trajectories)
     steps_per_sample = _n_steps(sample_interval, dt, "sample_interval")
     burn_steps = _n_steps(t_burn, dt, "t_burn")
@@ -1070,11 +1278,12 @@ def simulate(
     x = np.empty((n_net, N, B), dtp)
     for i, s in enumerate(seeds):
         x[i] = (x0_std * _rng(s, 1).standard_normal((N, B))).astype(dtp)
-    rk = _RK4(J3, B, dt, phi_impl)
+    rk = _RK4(operator, B, dt, phi_impl)
 
-    m_phi = _Moments(n_net, N, B, n_samples, n_blocks, K, psi_stream=True, lagged=store_lagged,
-                     keep_blocks=store_blocks)
-    m_x = _Moments(n_net, N, B, n_samples, n_blocks, K, psi_stream=False, lagged=False)
+    m_phi = _Moments(n_net, N, B, n_samples, n_blocks, K, psi_stream=covariances,
+                     lagged=store_lagged, keep_blocks=store_blocks, covariances=covariances)
+    m_x = _Moments(n_net, N, B, n_samples, n_blocks, K, psi_stream=False, lagged=False,
+                   covariances=covariances)
     R = int(record_samples)
     rec_phi = np.zeros((n_net, R, N)) if R else None
     rec_x = np.zeros((n_net, R, N)) if R else None
@@ -1124,9 +1333,11 @@ def simulate(
     for i in range(n_net):
         nets.append(NetworkStats(
             label=str(labels[i]), seed=int(seeds[i]), N=N, n_vectors=n_samples * B,
-            cov_phi=fp["cov"][i], cov_x=fx["cov"][i], mean_phi=fp["mean"][i], mean_x=fx["mean"][i],
+            cov_phi=fp["cov"][i], cov_x=fx["cov"][i], var_phi=fp["var"][i], var_x=fx["var"][i],
+            mean_phi=fp["mean"][i], mean_x=fx["mean"][i],
             lags=lags, c_phi_tau=fp["c2"][i] / N, c_x_tau=fx["c2"][i] / N,
-            psi_phi_cross=fp["psi_cross"][i], block_n=fp["block_n"],
+            psi_phi_cross=fp["psi_cross"][i] if "psi_cross" in fp else np.full(K + 1, np.nan),
+            block_n=fp["block_n"],
             block_tr_phi=fp["block_tr"][i], block_fro2_phi=fp["block_fro2"][i],
             block_tr_x=fx["block_tr"][i], block_fro2_x=fx["block_fro2"][i],
             lagged_phi=fp["lagged"][i] if "lagged" in fp else None,
@@ -1209,6 +1420,9 @@ def pr_crossblock(block_n: np.ndarray, block_tr: np.ndarray, block_fro2: np.ndar
 
 def _pr(stats: NetworkStats, var: str, estimator: str) -> float:
     C = stats.cov_phi if var == "phi" else stats.cov_x
+    if C is None:
+        raise ValueError(f"network {stats.label}: the dimension needs the covariances "
+                         "(it was simulated with covariances=False)")
     if estimator == "plain":
         return participation_ratio(C)
     if estimator == "crossblock":
@@ -1231,7 +1445,7 @@ def c_phi0(stats: NetworkStats) -> float:
     -------
     float
     """
-    return float(np.trace(stats.cov_phi)) / stats.N
+    return float(stats.var_phi.sum()) / stats.N
 
 
 def c_x0(stats: NetworkStats) -> float:
@@ -1245,7 +1459,7 @@ def c_x0(stats: NetworkStats) -> float:
     -------
     float
     """
-    return float(np.trace(stats.cov_x)) / stats.N
+    return float(stats.var_x.sum()) / stats.N
 
 
 def pr_phi(stats: NetworkStats, estimator: str = "crossblock") -> float:
@@ -1355,8 +1569,8 @@ def mean_activity_ratio(stats: NetworkStats, var: str = "phi") -> float:
     float
     """
     m = stats.mean_phi if var == "phi" else stats.mean_x
-    C = stats.cov_phi if var == "phi" else stats.cov_x
-    return float(np.max(np.abs(m) / np.sqrt(np.diagonal(C))))
+    variance = stats.var_phi if var == "phi" else stats.var_x
+    return float(np.max(np.abs(m) / np.sqrt(variance)))
 
 
 def pc_autocorrelations(stats: NetworkStats, n_pcs: int | None = None) -> dict[str, np.ndarray]:
@@ -1517,13 +1731,15 @@ def gaussian_reference_case(
 # ----------------------------------------------------------------------------
 def benchmark(N: int, trajectories: int = 64, networks: int = 1, dtype=np.float64,
               t_sample: float = 20.0, seed: int = 0, phi_impl: str = "auto",
-              repeats: int = 3) -> dict[str, Any]:
+              repeats: int = 3, modes: int | None = None, covariances: bool = True
+              ) -> dict[str, Any]:
     """Throughput of :func:`simulate` against the bare matrix-product floor at the same shapes.
 
     Runs short simulations (no burn-in, ``t_sample`` time units sampled every
     time unit, full statistics: time in units of the neuronal time constant,
-    RK4 with ``dt = 0.05``) of i.i.d. networks with ``g = 3``, and times the
-    four ``(networks, N, N) @ (networks, N, B)`` products one RK4 step needs.
+    RK4 with ``dt = 0.05``) of i.i.d. networks with ``g = 3`` (or of step-spectrum
+    networks of ``modes`` modes, applied as thin factors when cheaper), and times
+    the four products by the couplings one RK4 step needs.
     Simulation and floor are timed alternately ``repeats`` times and the
     fastest of each is kept (robust to other load on a shared machine; the
     1-minute load average is returned).  Uses whatever BLAS threads the
@@ -1547,6 +1763,11 @@ def benchmark(N: int, trajectories: int = 64, networks: int = 1, dtype=np.float6
         ``phi`` in the dynamics.
     repeats : int
         Alternating timing repeats.
+    modes : int, optional
+        Time step-spectrum networks of this many non-zero modes instead (in the
+        form :meth:`LowRankCouplings.for_simulation` picks).
+    covariances : bool
+        Accumulate the covariance matrices (see :func:`simulate`).
 
     Returns
     -------
@@ -1561,13 +1782,18 @@ def benchmark(N: int, trajectories: int = 64, networks: int = 1, dtype=np.float6
     import os
 
     dtp = np.dtype(dtype)
-    Js = np.stack([iid_couplings(N, 3.0, seed + i, dtp) for i in range(networks)])
+    if modes is None:
+        Js = np.stack([iid_couplings(N, 3.0, seed + i, dtp) for i in range(networks)])
+    else:
+        step = random_mode_spectrum(N, modes / N, 3.0, "step")
+        Js = [coupling_factors(N, step, seed + i).for_simulation(dtp) for i in range(networks)]
     dt = 0.05
     labels = [f"bench{i}" for i in range(networks)]
     seeds = list(range(networks))
     # warm-up (page faults, BLAS buffers)
     simulate(Js, labels, seeds, trajectories=trajectories, t_burn=0.0,
-             t_sample=2.0, max_lag=1.0, n_blocks=2, phi_impl=phi_impl)
+             t_sample=2.0, max_lag=1.0, n_blocks=2, phi_impl=phi_impl,
+             covariances=covariances)
     X = np.random.default_rng(seed).standard_normal((networks, N, trajectories)).astype(dtp)
     out = np.empty_like(X)
     sps, floors = [], []
@@ -1575,20 +1801,35 @@ def benchmark(N: int, trajectories: int = 64, networks: int = 1, dtype=np.float6
     for _ in range(repeats):
         res = simulate(Js, labels, seeds, trajectories=trajectories, t_burn=0.0,
                        t_sample=t_sample, max_lag=float(min(20, int(t_sample) // 2)), n_blocks=2,
-                       phi_impl=phi_impl)
+                       phi_impl=phi_impl, covariances=covariances)
         impl = res.phi_impl
         sps.append(res.wall_s / res.steps)
         reps = max(3, int(0.3 / max(1e-6, sps[-1])))
         t0 = time.perf_counter()
         for _ in range(reps):
             for _ in range(4):
-                np.matmul(Js, X, out=out)
+                _apply(Js, X, out)
         floors.append((time.perf_counter() - t0) / reps)
     s_min, f_min = min(sps), min(floors)
-    return dict(N=N, trajectories=trajectories, networks=networks, dtype=dtp.name,
+    product = 2.0 * N * (2 * Js[0].rank if isinstance(Js[0], LowRankCouplings) else N)
+    return dict(N=N, modes=modes, trajectories=trajectories, networks=networks,
+                dtype=dtp.name,
                 phi_impl=impl, seconds_per_step=s_min, floor_seconds_per_step=f_min,
                 floor_ratio=f_min / s_min,
                 traj_time_units_per_s=networks * trajectories * dt / s_min,
                 per_network_traj_time_units_per_s=trajectories * dt / s_min,
-                gflops=4 * 2.0 * networks * N * N * trajectories / f_min / 1e9,
+                gflops=4 * product * networks * trajectories / f_min / 1e9,
                 loadavg=os.getloadavg()[0])
+
+
+def _apply(Js, X: np.ndarray, out: np.ndarray) -> None:
+    """``out = J X`` for a batch of couplings, dense ``(n, N, N)`` or a list of
+    :class:`LowRankCouplings` (the products one RK4 stage makes)."""
+    if isinstance(Js, np.ndarray):
+        np.matmul(Js, X, out=out)
+        return
+    for i, J in enumerate(Js):
+        if isinstance(J, LowRankCouplings):
+            np.matmul(J.U, J.Vt @ X[i], out=out[i])
+        else:
+            np.matmul(J, X[i], out=out[i])
