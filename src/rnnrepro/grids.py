@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["RANGE_SLACK", "log_grid", "in_range"]
+__all__ = ["RANGE_SLACK", "log_grid", "in_range", "is_multiple"]
 
 #: relative slack so that grid values written as decimals land inside a range
 RANGE_SLACK = 1e-9
@@ -49,3 +49,20 @@ def in_range(x: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     return (x >= bounds[0] * (1 - RANGE_SLACK)) & (x <= bounds[1] * (1 + RANGE_SLACK))
+
+
+def is_multiple(value: float, step: float) -> bool:
+    """Whether ``value`` is a whole number of ``step`` (to 1e-9 of a step).
+
+    Parameters
+    ----------
+    value : float
+        A time or length.
+    step : float
+        The unit it must be a multiple of (for example ``dt``).
+
+    Returns
+    -------
+    bool
+    """
+    return abs(value / step - round(value / step)) < 1e-9

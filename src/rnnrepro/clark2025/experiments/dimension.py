@@ -31,7 +31,7 @@ from rnnrepro.clark2025 import model, theory
 from rnnrepro.config import Problem, range_problems
 from rnnrepro.experiments import SimulationError, describe_runs, in_plan_order, runs_of_shard
 from rnnrepro.fits import fit_line, fit_power_law
-from rnnrepro.grids import in_range
+from rnnrepro.grids import in_range, is_multiple
 from rnnrepro.io import pack_ragged, run_id, seed_from, unpack_ragged
 
 __all__ = ["NAME", "SCHEMA", "STAGE_KEYS", "DERIVED", "SIMULATION_KEYS", "ESTIMATORS",
@@ -84,10 +84,6 @@ STAGE_KEYS = {
 }
 
 
-def _multiple(value: float, step: float) -> bool:
-    return abs(value / step - round(value / step)) < 1e-9
-
-
 def check(params: dict[str, Any], paper: dict[str, Any]) -> list[Problem]:
     """Times that are multiples of the step and of each other, ranks the spectrum can
     realize, and blocks long enough to hold samples.
@@ -106,10 +102,10 @@ def check(params: dict[str, Any], paper: dict[str, Any]) -> list[Problem]:
     """
     problems = []
     interval = params["sample_interval"]
-    if not _multiple(interval, 0.05):
+    if not is_multiple(interval, 0.05):
         problems.append(Problem("sample_interval", interval, "a multiple of dt = 0.05"))
     for key in ("burn_in", "max_lag"):
-        if not _multiple(params[key], interval if key == "max_lag" else 0.05):
+        if not is_multiple(params[key], interval if key == "max_lag" else 0.05):
             problems.append(Problem(key, params[key], "a multiple of "
                                     + ("sample_interval" if key == "max_lag" else "dt = 0.05")))
     samples = int(round(params["time_units"] / interval))

@@ -40,6 +40,7 @@ from rnnrepro.clark2025.experiments.dimension import MATRIX_BUDGET
 from rnnrepro.config import Problem
 from rnnrepro.experiments import SimulationError, describe_runs, in_plan_order, runs_of_shard
 from rnnrepro.fits import fit_line, fit_power_law
+from rnnrepro.grids import is_multiple
 from rnnrepro.io import run_id, seed_from
 
 __all__ = ["NAME", "SCHEMA", "STAGE_KEYS", "DERIVED", "SIMULATION_KEYS", "check",
@@ -80,10 +81,6 @@ STAGE_KEYS = {
 }
 
 
-def _multiple(value: float, step: float) -> bool:
-    return abs(value / step - round(value / step)) < 1e-9
-
-
 def check(params: dict[str, Any], paper: dict[str, Any]) -> list[Problem]:
     """Whole-step times, blocks that hold samples, modes that fit in every ``N``, and two
     mode counts or more inside the fit range.
@@ -101,9 +98,9 @@ def check(params: dict[str, Any], paper: dict[str, Any]) -> list[Problem]:
         Keys relative to this section.
     """
     problems = []
-    if not _multiple(params["burn_in"], 0.05):
+    if not is_multiple(params["burn_in"], 0.05):
         problems.append(Problem("burn_in", params["burn_in"], "a multiple of dt = 0.05"))
-    if not _multiple(params["time_units"], 1.0):
+    if not is_multiple(params["time_units"], 1.0):
         problems.append(Problem("time_units", params["time_units"],
                                 "a whole number (one sample per time unit)"))
     if params["time_units"] < 2 * params["n_blocks"]:
