@@ -89,9 +89,10 @@ def plot(tables: dict[str, pd.DataFrame], kernels: dict, options: dict) -> plt.F
         if len(spread):
             s = spread.iloc[0]
             p = np.geomspace(s["x_min"] * 0.85, s["x_max"] * 1.15, 40)
+            # two points fix the line exactly: no error to quote
+            error = rf" \pm {s['exponent_stderr']:.2f}" if s["n_points"] > 2 else ""
             bx.plot(p, 100 * s["prefactor"] * p ** s["exponent"], "--", color=color,
-                    linewidth=0.9,
-                    label=rf"$P^{{{s['exponent']:.2f} \pm {s['exponent_stderr']:.2f}}}$")
+                    linewidth=0.9, label=rf"$P^{{{s['exponent']:.2f}{error}}}$")
     anchor = points.loc[points["modes"].idxmax()]
     p = np.geomspace(points["modes"].min() * 0.85, points["modes"].max() * 1.15, 40)
     bx.plot(p, 100 * anchor["c_phi0_rel_dev_std"] * (p / anchor["modes"]) ** -0.5,
