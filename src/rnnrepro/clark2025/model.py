@@ -771,16 +771,20 @@ class _RK4:
             self.w2 = np.empty(shape, dtp)
         self.dt = dt
 
+    def apply(self, p: np.ndarray, out: np.ndarray) -> None:
+        """``out = J p`` for the whole stack: the products of one stage."""
+        if self.factors:
+            np.matmul(self.factors[1], p, out=self.q)
+            np.matmul(self.factors[0], self.q, out=out)
+        else:
+            np.matmul(self.J, p, out=out)
+
     def _f(self, x: np.ndarray, out: np.ndarray) -> None:
         if self.phi_impl == "fast":
             _phi_fast32(x, self.p, self.w1, self.w2)
         else:
             phi(x, out=self.p, impl="scipy")
-        if self.factors:
-            np.matmul(self.factors[1], self.p, out=self.q)
-            np.matmul(self.factors[0], self.q, out=out)
-        else:
-            np.matmul(self.J, self.p, out=out)
+        self.apply(self.p, out)
         out -= x
 
     def step(self, x: np.ndarray) -> None:
@@ -804,6 +808,31 @@ class _RK4:
         acc += k
         acc *= dt / 6.0
         x += acc
+
+
+def _stacked_couplings(Js: np.ndarray | list, dtp: np.dtype
+                       ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """A batch of couplings as :class:`_RK4` takes it: ``(n, N, N)`` dense, or the factors
+    ``(n, N, P)``, ``(n, P, N)`` of networks that are all :class:`LowRankCouplings` of one
+    rank."""
+    low_rank = [isinstance(Ji, LowRankCouplings) for Ji in Js]
+    if any(low_rank) and not all(low_rank):
+        raise ValueError("a batch is either all dense or all LowRankCouplings")
+    N = Js[0].shape[0]
+    if all(low_rank):
+        P = Js[0].rank
+        if any(Ji.shape != (N, N) or Ji.rank != P for Ji in Js):
+            raise ValueError("all low-rank networks of a batch need the same N and rank")
+        return (np.stack([Ji.U for Ji in Js]).astype(dtp, copy=False),
+                np.stack([Ji.Vt for Ji in Js]).astype(dtp, copy=False))
+    if isinstance(Js, np.ndarray):
+        return np.ascontiguousarray(Js, dtype=dtp)
+    stacked = np.empty((len(Js), N, N), dtp)
+    for i, Ji in enumerate(Js):
+        if Ji.shape != (N, N):
+            raise ValueError("all networks must have the same N")
+        stacked[i] = Ji
+    return stacked
 
 
 def integrate(J: np.ndarray, x0: np.ndarray, t: float, dt: float = 0.05,
@@ -1244,29 +1273,12 @@ def simulate(
     n_net = len(Js)
     if len(labels) != n_net or len(seeds) != n_net:
         raise ValueError("need one label and one seed per network")
-    low_rank = [isinstance(Ji, LowRankCouplings) for Ji in Js]
-    if any(low_rank) and not all(low_rank):
-        raise ValueError("a batch is either all dense or all LowRankCouplings")
-    first = Js[0].U if low_rank[0] else Js[0]
-    dtp = np.dtype(dtype if dtype is not None else first.dtype)
+    dtp = np.dtype(dtype if dtype is not None else (
+        Js[0].U if isinstance(Js[0], LowRankCouplings) else Js[0]).dtype)
     if dtp not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ValueError(f"dtype must be float32 or float64, got {dtp}")
     N = Js[0].shape[0]
-    operator: np.ndarray | tuple[np.ndarray, np.ndarray]
-    if all(low_rank):
-        P = Js[0].rank
-        if any(Ji.shape != (N, N) or Ji.rank != P for Ji in Js):
-            raise ValueError("all low-rank networks of a batch need the same N and rank")
-        operator = (np.stack([Ji.U for Ji in Js]).astype(dtp, copy=False),
-                    np.stack([Ji.Vt for Ji in Js]).astype(dtp, copy=False))
-    elif isinstance(Js, np.ndarray):
-        operator = np.ascontiguousarray(Js, dtype=dtp)
-    else:
-        operator = np.empty((n_net, N, N), dtp)
-        for i, Ji in enumerate(Js):
-            if Ji.shape != (N, N):
-                raise ValueError("all networks must have the same N")
-            operator[i] = Ji
+    operator = _stacked_couplings(Js, dtp)
     B = int(trajectories)
     steps_per_sample = _n_steps(sample_interval, dt, "sample_interval")
     burn_steps = _n_steps(t_burn, dt, "t_burn")
@@ -1796,6 +1808,7 @@ def benchmark(N: int, trajectories: int = 64, networks: int = 1, dtype=np.float6
              covariances=covariances)
     X = np.random.default_rng(seed).standard_normal((networks, N, trajectories)).astype(dtp)
     out = np.empty_like(X)
+    products = _RK4(_stacked_couplings(Js, dtp), trajectories, dt, phi_impl)
     sps, floors = [], []
     impl = None
     for _ in range(repeats):
@@ -1808,7 +1821,7 @@ def benchmark(N: int, trajectories: int = 64, networks: int = 1, dtype=np.float6
         t0 = time.perf_counter()
         for _ in range(reps):
             for _ in range(4):
-                _apply(Js, X, out)
+                products.apply(X, out)
         floors.append((time.perf_counter() - t0) / reps)
     s_min, f_min = min(sps), min(floors)
     product = 2.0 * N * (2 * Js[0].rank if isinstance(Js[0], LowRankCouplings) else N)
@@ -1821,15 +1834,3 @@ def benchmark(N: int, trajectories: int = 64, networks: int = 1, dtype=np.float6
                 gflops=4 * product * networks * trajectories / f_min / 1e9,
                 loadavg=os.getloadavg()[0])
 
-
-def _apply(Js, X: np.ndarray, out: np.ndarray) -> None:
-    """``out = J X`` for a batch of couplings, dense ``(n, N, N)`` or a list of
-    :class:`LowRankCouplings` (the products one RK4 stage makes)."""
-    if isinstance(Js, np.ndarray):
-        np.matmul(Js, X, out=out)
-        return
-    for i, J in enumerate(Js):
-        if isinstance(J, LowRankCouplings):
-            np.matmul(J.U, J.Vt @ X[i], out=out[i])
-        else:
-            np.matmul(J, X[i], out=out[i])

@@ -35,8 +35,9 @@ from rnnrepro.grids import in_range, is_multiple
 from rnnrepro.io import pack_ragged, run_id, seed_from, unpack_ragged
 
 __all__ = ["NAME", "SCHEMA", "STAGE_KEYS", "DERIVED", "SIMULATION_KEYS", "ESTIMATORS",
-           "check", "kernel_names", "plan", "simulate", "measure", "decay_time",
-           "add_theory", "dimension_points", "fit_finite_size", "fit_low_rank", "aggregate"]
+           "check", "kernel_names", "plan", "network_batches", "simulate", "measure",
+           "decay_time", "add_theory", "dimension_points", "fit_finite_size", "fit_low_rank",
+           "aggregate"]
 
 NAME = "dimension"
 #: keys of the section that define how each network is simulated
@@ -192,10 +193,26 @@ def plan(params: dict[str, Any], kernels: dict) -> pd.DataFrame:
     return pd.DataFrame([networks[k] for k in sorted(networks)])
 
 
-def _batches(part: pd.DataFrame) -> list[pd.DataFrame]:
-    """Networks of one ``N`` in groups whose covariance sums fit the memory budget."""
+def network_batches(part: pd.DataFrame, matrices: int, most: int | None = None
+                    ) -> list[pd.DataFrame]:
+    """Networks of one ``N`` in consecutive groups that fit :data:`MATRIX_BUDGET`.
+
+    Parameters
+    ----------
+    part : DataFrame
+        Plan rows of one ``N``.
+    matrices : int
+        ``N x N`` arrays one network of the batch holds (couplings, covariance sums).
+    most : int, optional
+        Cap on the group size.
+
+    Returns
+    -------
+    list of DataFrame
+        At least one network per group.
+    """
     n = int(part["N"].iat[0])
-    size = max(1, MATRIX_BUDGET // (6 * n * n))
+    size = max(1, min(most or len(part), MATRIX_BUDGET // (matrices * n * n)))
     return [part.iloc[i:i + size] for i in range(0, len(part), size)]
 
 
@@ -205,7 +222,7 @@ def _operator_batches(part: pd.DataFrame, dtype: np.dtype
     simulator applies fastest (:func:`rnnrepro.clark2025.model.coupling_operator`), split
     so that a batch holds one form: dense, or factors of one rank."""
     out = []
-    for batch in _batches(part):
+    for batch in network_batches(part, matrices=6):   # J and the covariance sums
         operators = [model.coupling_operator(int(row.N), model.random_mode_spectrum(
             int(row.N), row.effective_rank, row.g_eff, row.spectrum), int(row.seed), dtype)
             for row in batch.itertuples(index=False)]

@@ -36,7 +36,7 @@ import pandas as pd
 
 from rnnrepro import schema
 from rnnrepro.clark2025 import model, theory
-from rnnrepro.clark2025.experiments.dimension import MATRIX_BUDGET
+from rnnrepro.clark2025.experiments.dimension import network_batches
 from rnnrepro.config import Problem
 from rnnrepro.experiments import SimulationError, describe_runs, in_plan_order, runs_of_shard
 from rnnrepro.fits import fit_line, fit_power_law
@@ -169,14 +169,6 @@ def plan(params: dict[str, Any], kernels: dict) -> pd.DataFrame:
 BATCH = 8
 
 
-def _batches(part: pd.DataFrame) -> list[pd.DataFrame]:
-    """Networks of one ``N`` and mode count in groups of at most :data:`BATCH` whose
-    couplings fit the memory budget (no covariance matrices are kept)."""
-    n = int(part["N"].iat[0])
-    size = max(1, min(BATCH, MATRIX_BUDGET // (n * n)))
-    return [part.iloc[i:i + size] for i in range(0, len(part), size)]
-
-
 def simulate(runs: pd.DataFrame, kernels: dict, params: dict[str, Any]
              ) -> dict[str, np.ndarray]:
     """Integrate the shard's networks, batched by size and mode count.
@@ -201,7 +193,7 @@ def simulate(runs: pd.DataFrame, kernels: dict, params: dict[str, Any]
         "run_id", "c_phi0", "c_x0", "c_phi0_blocks", "mean_activity_ratio",
         "leading_eigenvalue_real", "n_vectors")}
     for _, part in runs.groupby(["N", "modes"], sort=True):
-        for batch in _batches(part):
+        for batch in network_batches(part, matrices=1, most=BATCH):   # couplings only
             labels = describe_runs(NAME, batch, LABEL_KEYS)
             operators, leading = [], []
             for row in batch.itertuples(index=False):
